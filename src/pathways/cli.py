@@ -1,0 +1,120 @@
+"""The ``pathways`` command. Every verb takes ``--data``, ``--registry`` and ``--out``.
+
+Imports of the heavy parts happen inside each verb so that ``pathways --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pathways.errors import PathwaysError
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+app = typer.Typer(
+    help="Partnership progress reports: demo data, validation gate, indicators, notebooks, book.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DataOpt = Annotated[Path, typer.Option("--data", help="Folder of submissions: <data>/<partnership>/<year>/*.csv")]
+RegistryOpt = Annotated[Path, typer.Option("--registry", help="Partnership registry (YAML)")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder (executed notebooks, book, versions)")]
+DEFAULT_DATA = Path("data")
+DEFAULT_REGISTRY = Path("partnerships.yml")
+DEFAULT_OUT = Path("reports")
+
+
+def _fail(exc: PathwaysError, code: int = 2) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command("demo-data")
+def demo_data(
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files")] = 2024,
+    scale: Annotated[float, typer.Option(help="Multiply every partnership's size (benchmarks)")] = 1.0,
+    partnership: Annotated[list[str] | None, typer.Option(help="Only these partnerships")] = None,
+) -> None:
+    """Write the synthetic demo partnerships' submissions (every contract file, 2019-2024)."""
+    from pathways.demo import write_demo_data
+    from pathways.registry import load_registry
+
+    try:
+        reg = load_registry(registry)
+        written = write_demo_data(data, reg, seed=seed, scale=scale, partnerships=partnership)
+    except PathwaysError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {len(written)} files of synthetic demo data under {data}/")
+
+
+@app.command()
+def templates(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the templates")] = Path("data_templates"),
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+) -> None:
+    """Write the data templates (CSV, README, Excel workbook) from the data dictionary."""
+    from pathways.templates import write_templates
+
+    paths = write_templates(out)
+    typer.echo(f"wrote {len(paths)} template files to {out}/")
+
+
+@app.command()
+def validate(
+    partnership: Annotated[str, typer.Argument(help="Partnership id, or a folder of CSV files to check")],
+    year: Annotated[int | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)")] = None,
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable result")] = False,
+) -> None:
+    """Run the validation gate on a partnership-year (or a folder) and say what is wrong.
+
+    Exit 0 when the submission passes, 1 when it is refused.
+    """
+    from pathways.validation.command import run_validate
+
+    try:
+        code = run_validate(partnership, year, data_dir=data, registry_path=registry, out_dir=out, as_json=as_json)
+    except PathwaysError as exc:
+        _fail(exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def indicators(
+    partnership: Annotated[str, typer.Argument(help="Partnership id")],
+    year: Annotated[int, typer.Argument(help="School year")],
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+) -> None:
+    """Print the tidy indicator export of a partnership-year (suppressed as published)."""
+    from pathways.export import write_export
+    from pathways.indicators import compute_export
+    from pathways.registry import load_registry
+
+    if fmt not in ("csv", "json"):
+        _fail(PathwaysError("--format must be csv or json"))
+    try:
+        reg = load_registry(registry)
+        table = compute_export(data, reg, partnership, year)
+    except PathwaysError as exc:
+        _fail(exc)
+    write_export(table, sys.stdout, fmt)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

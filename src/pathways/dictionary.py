@@ -1,0 +1,143 @@
+"""The data dictionary: typed access to ``data_dictionary.yml``.
+
+Everything that needs to know what partners submit (templates, the validation gate,
+the reader, the methods page) asks this module, never a copy of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ColumnType = Literal["string", "int", "float", "bool", "enum", "date"]
+ReferenceScope = Literal["same_year", "earlier_years", "up_to_year"]
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str
+    column: str
+    scope: ReferenceScope
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    type: ColumnType
+    required: bool
+    nullable: bool = False
+    description: str
+    examples: tuple[str | int | float, ...] = Field(min_length=3, max_length=3)
+    enum: str | None = None
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    not_ssn: bool = False
+    year_rule: Literal["folder"] | None = None
+    references: Reference | None = None
+    date_window: Literal["school_year"] | None = None
+    at_most: str | None = None
+    less_than: str | None = None
+
+    @property
+    def is_year_column(self) -> bool:
+        return self.year_rule == "folder"
+
+
+class FileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    title: str
+    description: str
+    required: bool
+    unique: tuple[str, ...] = ()
+    columns: tuple[Column, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def year_column(self) -> str | None:
+        """The column that must equal the folder's year (pathways.csv has none)."""
+        return next((c.name for c in self.columns if c.is_year_column), None)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.filename} has no column {name!r}")
+
+
+class DataDictionary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    files: dict[str, FileSpec]
+    personal_data_patterns: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _check_internal_consistency(self) -> DataDictionary:
+        for spec in self.files.values():
+            names = spec.column_names
+            if len(set(names)) != len(names):
+                raise ValueError(f"{spec.name}: duplicate column names")
+            for key in spec.unique:
+                if key not in names:
+                    raise ValueError(f"{spec.name}: unique key {key} is not a column")
+            if sum(c.is_year_column for c in spec.columns) > 1:
+                raise ValueError(f"{spec.name}: at most one column may have year_rule: folder")
+            for c in spec.columns:
+                if c.type == "enum" and not c.values:
+                    raise ValueError(f"{spec.name}.{c.name}: enum without values")
+                if c.references and c.references.file not in self.files:
+                    raise ValueError(f"{spec.name}.{c.name}: references unknown file")
+                for other in (c.at_most, c.less_than):
+                    if other and other not in names:
+                        raise ValueError(f"{spec.name}.{c.name}: compares with unknown column {other}")
+        return self
+
+    def file(self, name: str) -> FileSpec:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise KeyError(f"{name!r} is not a file of the data contract") from None
+
+    def is_personal_data_column(self, header: str) -> bool:
+        """True when a header that is not in the contract looks like personal data."""
+        normalized = normalize_header(header)
+        return any(re.search(p, normalized) for p in self.personal_data_patterns)
+
+
+def normalize_header(header: str) -> str:
+    """Lower-case a header and turn runs of other characters into ``_`` (``"Birth Date"`` → ``birth_date``)."""
+    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+
+
+@cache
+def load_dictionary() -> DataDictionary:
+    raw = yaml.safe_load(files("pathways").joinpath("data_dictionary.yml").read_text("utf-8"))
+    enums: dict[str, list[str]] = raw["enums"]
+    specs = {}
+    for name, spec in raw["files"].items():
+        columns = []
+        for col in spec["columns"]:
+            col = dict(col)
+            if col.get("enum"):
+                col["values"] = enums[col["enum"]]
+            col["examples"] = tuple(col["examples"])
+            columns.append(col)
+        specs[name] = FileSpec(name=name, **{**spec, "columns": columns})
+    return DataDictionary(files=specs, personal_data_patterns=raw["personal_data_patterns"])

@@ -1,0 +1,257 @@
+"""Reading partner submissions: files on disk to typed pandas frames.
+
+Two steps, so that nothing is read that the gate would refuse:
+
+1. :func:`read_raw` reads one CSV as text exactly as the partner sent it (UTF-8 with or
+   without a byte-order mark, CRLF, Excel quoting) and refuses files that cannot be
+   read safely: another encoding, binary content, no header, no records, ragged rows,
+   or a column that looks like personal data (refused before any value is read).
+2. :func:`coerce` turns the text into the dictionary's types. It assumes the gate has
+   passed and raises :class:`DataError` on a value it cannot convert.
+
+:func:`load_history` gives the indicator engine every year of a partnership up to Y.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pathways.dictionary import FileSpec, load_dictionary, normalize_header
+from pathways.errors import PathwaysError
+from pathways.safety import check_partnership_id, check_year, submission_dir
+
+TRUE_SPELLINGS = frozenset({"true", "1", "yes", "y"})
+FALSE_SPELLINGS = frozenset({"false", "0", "no", "n"})
+_INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$")  # Excel writes 2024 as "2024.0" at times
+_FLOAT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class FileRefused(PathwaysError):
+    """A file the gate refuses before reading its values."""
+
+    def __init__(self, path: Path, check: str, message: str, column: str | None = None):
+        self.path = Path(path)
+        self.check = check
+        self.column = column
+        super().__init__(f"{self.path.name}: {message}")
+
+
+class DataError(PathwaysError):
+    """A value that does not convert to its dictionary type (the gate should have refused it)."""
+
+
+@dataclass
+class RawTable:
+    """A file as text: one string per cell, blanks as empty strings, headers as sent."""
+
+    path: Path
+    spec: FileSpec
+    frame: pd.DataFrame
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+
+def read_raw(path: Path, spec: FileSpec) -> RawTable:
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRefused(path, "file_not_empty", "the file is empty; leave a file out instead of sending it empty")
+    if b"\x00" in data[:65536]:
+        raise FileRefused(path, "file_is_text", "the file is not a CSV text file (it looks like a binary or Excel file); save it as 'CSV UTF-8'")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(
+            path, "file_is_utf8",
+            f"the file is not UTF-8 text (first unreadable byte on line {line}); save it as 'CSV UTF-8' from Excel",
+        ) from None
+
+    header_line = text.split("\n", 1)[0]
+    try:
+        header = next(csv.reader([header_line]))
+    except (csv.Error, StopIteration):
+        header = []
+    headers = [h.strip() for h in header]
+    if not any(headers):
+        raise FileRefused(path, "file_has_header", "the first line must be the header row with the column names")
+
+    # Privacy first: a personal-data column stops us before any value is read.
+    known = {c.lower() for c in spec.column_names}
+    personal = [h for h in headers if h.lower() not in known and load_dictionary().is_personal_data_column(h)]
+    if personal:
+        raise FileRefused(
+            path, "no_personal_data",
+            f"the file has column(s) that look like personal data: {', '.join(personal)}. "
+            "Remove names, birth dates, addresses, phone numbers, e-mail addresses and Social Security "
+            "numbers before sending; the file was not read further",
+            column=personal[0],
+        )
+    duplicated = sorted({h for h in headers if headers.count(h) > 1})
+    if duplicated:
+        raise FileRefused(path, "unique_headers", f"the header repeats column(s): {', '.join(duplicated)}", column=duplicated[0])
+
+    ragged = _ragged_rows(text, len(headers))
+    if ragged:
+        rows = ", ".join(str(r) for r in ragged[:5])
+        raise FileRefused(
+            path, "rows_have_header_width",
+            f"{len(ragged)} row(s) do not have the {len(headers)} values the header names (row(s) {rows}); "
+            "check for stray commas or unquoted text",
+        )
+
+    frame = pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+        skip_blank_lines=True, engine="c",
+    )
+    frame.columns = headers
+    # Match contract names regardless of case and surrounding spaces.
+    by_lower = {c.lower(): c for c in spec.column_names}
+    frame = frame.rename(columns={h: by_lower[h.lower()] for h in headers if h.lower() in by_lower})
+    frame = frame.apply(lambda s: s.str.strip())
+    if frame.empty:
+        raise FileRefused(
+            path, "file_has_records",
+            "the file has a header but no records; leave the file out when there is nothing to report",
+        )
+    extra = [c for c in frame.columns if c not in spec.column_names]
+    return RawTable(path=path, spec=spec, frame=frame, extra_columns=extra)
+
+
+def _ragged_rows(text: str, width: int) -> list[int]:
+    """Row numbers (as a spreadsheet shows them, header = 1) whose field count is not ``width``."""
+    bad = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if row and len(row) != width and any(cell.strip() for cell in row):
+            bad.append(number)
+    return bad
+
+
+def parse_bool(series: pd.Series) -> pd.Series:
+    lowered = series.str.lower()
+    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    out[lowered.isin(TRUE_SPELLINGS)] = True
+    out[lowered.isin(FALSE_SPELLINGS)] = False
+    return out
+
+
+def invalid_mask(series: pd.Series, column_type: str) -> pd.Series:
+    """True where a non-blank text value is not of ``column_type``."""
+    filled = series != ""
+    if column_type == "int":
+        ok = series.str.match(_INT_RE)
+    elif column_type == "float":
+        ok = series.str.match(_FLOAT_RE)
+    elif column_type == "bool":
+        ok = series.str.lower().isin(TRUE_SPELLINGS | FALSE_SPELLINGS)
+    elif column_type == "date":
+        ok = series.str.match(_DATE_RE) & pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
+    else:
+        return pd.Series(False, index=series.index)
+    return filled & ~ok
+
+
+def coerce(raw: RawTable) -> pd.DataFrame:
+    """Typed frame with the contract's columns (absent optional columns as all-missing)."""
+    out = {}
+    for col in raw.spec.columns:
+        if col.name in raw.frame.columns:
+            text = raw.frame[col.name]
+        else:
+            text = pd.Series("", index=raw.frame.index)
+        bad = invalid_mask(text, col.type)
+        if bad.any():
+            raise DataError(f"{raw.path.name}: column {col.name} has values that are not {col.type}")
+        out[col.name] = _convert(text, col.type)
+    return pd.DataFrame(out, index=raw.frame.index).reset_index(drop=True)
+
+
+def _convert(text: pd.Series, column_type: str) -> pd.Series:
+    blank = text == ""
+    if column_type == "bool":
+        return parse_bool(text)
+    if column_type == "int":
+        values = pd.to_numeric(text.mask(blank), errors="coerce")
+        return values.round().astype("Int64")
+    if column_type == "float":
+        return pd.to_numeric(text.mask(blank), errors="coerce").astype("float64")
+    if column_type == "date":
+        return pd.to_datetime(text.mask(blank), format="%Y-%m-%d", errors="coerce")
+    return text.astype("string").mask(blank, pd.NA)
+
+
+def read_table(path: Path, spec: FileSpec) -> pd.DataFrame:
+    return coerce(read_raw(path, spec))
+
+
+def submitted_years(data_dir: Path, partnership_id: str) -> list[int]:
+    root = Path(data_dir) / check_partnership_id(partnership_id)
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+@dataclass
+class History:
+    """Every submitted file of a partnership for every year up to ``year``.
+
+    ``frames[name]`` stacks the years (each row keeps its own year column); a file that
+    no year submitted is absent. ``columns[name]`` holds the columns that carry at least
+    one value in the year ``year`` itself, so an indicator knows whether it was submitted.
+    """
+
+    partnership_id: str
+    year: int
+    years: list[int]
+    frames: dict[str, pd.DataFrame]
+    submitted: dict[str, set[str]]
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The stacked frame, or an empty frame with the contract's columns."""
+        if name in self.frames:
+            return self.frames[name]
+        spec = load_dictionary().file(name)
+        return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES[spec.column(c).type]) for c in spec.column_names})
+
+
+_EMPTY_DTYPES = {
+    "string": "string", "enum": "string", "bool": "boolean", "int": "Int64",
+    "float": "float64", "date": "datetime64[ns]",
+}
+
+
+def load_history(data_dir: Path, partnership_id: str, year: int) -> History:
+    """Read every contract file of ``partnership_id`` for every year up to ``year``."""
+    year = check_year(year)
+    dictionary = load_dictionary()
+    years = [y for y in submitted_years(data_dir, partnership_id) if y <= year]
+    stacks: dict[str, list[pd.DataFrame]] = {}
+    submitted: dict[str, set[str]] = {}
+    for y in years:
+        folder = submission_dir(data_dir, partnership_id, y)
+        for name, spec in dictionary.files.items():
+            path = folder / spec.filename
+            if not path.is_file():
+                continue
+            raw = read_raw(path, spec)
+            stacks.setdefault(name, []).append(coerce(raw))
+            if y == year:
+                submitted[name] = {c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()}
+    frames = {name: pd.concat(parts, ignore_index=True) for name, parts in stacks.items()}
+    return History(partnership_id, year, years, frames, submitted)
+
+
+__all__ = [
+    "DataError", "FileRefused", "History", "RawTable", "coerce", "invalid_mask", "load_history",
+    "parse_bool", "read_raw", "read_table", "submitted_years",
+]
