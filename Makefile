@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 REGISTRY ?= partnerships.yml
-VERSION ?= demo
+VERSION ?= $(shell date +%Y).1
 
 export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg

@@ -116,5 +116,99 @@ def indicators(
     write_export(table, sys.stdout, fmt)
 
 
+@app.command()
+def run(
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+    partnership: Annotated[list[str] | None, typer.Option(help="Only these partnerships (repeatable)")] = None,
+    year: Annotated[list[int] | None, typer.Option(help="Only these school years (repeatable)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel notebooks (default: number of cores)")] = None,
+    force: Annotated[bool, typer.Option(help="Re-execute even what is up to date")] = False,
+    timeout: Annotated[int, typer.Option(help="Seconds a notebook cell may run")] = 900,
+) -> None:
+    """Execute the report notebooks per partnership and year, skipping what is up to date."""
+    from pathways.registry import load_registry
+    from pathways.run import print_summary
+    from pathways.run import run as run_notebooks
+
+    try:
+        reg = load_registry(registry)
+        summary = run_notebooks(data, reg, registry, out, partnerships=partnership, years=year, workers=workers,
+                                force=force, timeout_s=timeout, progress=sys.stderr.isatty())
+    except PathwaysError as exc:
+        _fail(exc)
+    print_summary(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def build(
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Build a preview of the book (version "draft") from the successful runs into _build/html."""
+    from pathways.book import assemble
+    from pathways.book import build as build_book
+    from pathways.registry import load_registry
+
+    try:
+        reg = load_registry(registry)
+        src = assemble(Path("_build/src"), out_dir=out, registry=reg, version="draft")
+        html = build_book(src, Path("_build/html"))
+    except PathwaysError as exc:
+        _fail(exc)
+    typer.echo(f"book preview: {(html / 'index.html').resolve()}")
+
+
+@app.command()
+def publish(
+    version: Annotated[str, typer.Argument(help="Calendar version, such as 2025.1")],
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+    base_url: Annotated[str, typer.Option(help="Address the reports folder will be served from")] = "",
+    if_missing: Annotated[bool, typer.Option(help="Succeed without change when the version exists")] = False,
+) -> None:
+    """Freeze the book, standalone reports, indicator tables and validation results into <out>/<version>/."""
+    from pathways.publish import publish as publish_version
+    from pathways.registry import load_registry
+
+    try:
+        reg = load_registry(registry)
+        target = publish_version(version, registry=reg, data_dir=data, out_dir=out, base_url=base_url,
+                                 if_missing=if_missing, log=lambda m: typer.echo(m, err=True))
+    except PathwaysError as exc:
+        _fail(exc, 1)
+    typer.echo(f"published version {version}: {(target / 'book' / 'index.html').resolve()}")
+
+
+@app.command()
+def audit(
+    version: Annotated[str, typer.Argument(help="A published version")],
+    data: DataOpt = DEFAULT_DATA,
+    registry: RegistryOpt = DEFAULT_REGISTRY,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Scan a published version for learner-level data; exit 1 when anything is found."""
+    from pathways.audit import audit_version
+    from pathways.publish import check_version
+    from pathways.registry import load_registry
+
+    try:
+        check_version(version)
+        folder = out / version
+        if not folder.is_dir():
+            raise PathwaysError(f"version {version} is not published under {out}/")
+        findings = audit_version(folder, data_dir=data, registry=load_registry(registry))
+    except PathwaysError as exc:
+        _fail(exc)
+    for f in findings:
+        typer.echo(f"- {f}")
+    typer.echo(f"audit of {version}: {len(findings)} finding(s)")
+    raise typer.Exit(1 if findings else 0)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

@@ -33,3 +33,11 @@ def check_year(value: int | str) -> int:
 def submission_dir(data_dir: Path, partnership_id: str, year: int | str) -> Path:
     """The folder of one partnership-year: ``<data>/<partnership>/<year>``."""
     return Path(data_dir) / check_partnership_id(partnership_id) / str(check_year(year))
+
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|:$~=&^@%")
+
+
+def md_escape(text: object) -> str:
+    """Make partner-supplied text inert in Markdown/MyST: no markup, HTML, roles or directives."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in " ".join(str(text).split()))

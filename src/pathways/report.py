@@ -1,0 +1,330 @@
+"""The partnership report: what the notebook calls, section by section.
+
+The notebook stays thin: it opens a :class:`ReportContext` (gate, indicators, export) and
+asks this module to show each section. Everything shown comes from the suppressed export,
+so a report can never show a number the export does not.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from pathways import charts, render, story
+from pathways.catalogue import Indicator, load_catalogue
+from pathways.export import write_export
+from pathways.labels import group_value_label
+from pathways.registry import Partnership, load_registry
+from pathways.theme import fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing
+
+RATE_GROUP_TYPES = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
+                    "has_disability", "industry_sector")
+
+
+@dataclass
+class ReportContext:
+    partnership: Partnership
+    year: int
+    min_cell_size: int
+    export: pd.DataFrame  # rows of year Y, with trend and goal columns
+    series: pd.DataFrame  # rows of every year from the baseline to Y
+    gate: object  # pathways.validation GateResult of year Y
+    gates: dict[int, object]
+    output_dir: Path
+    numbering: render.Numbering = field(default_factory=render.Numbering)
+
+    def rows(self, indicator_id: str, measure: str | None = None, group_type: str | None = "all") -> pd.DataFrame:
+        frame = self.export[self.export["indicator_id"] == indicator_id]
+        if measure is not None:
+            frame = frame[frame["measure"] == measure]
+        if group_type is not None:
+            frame = frame[frame["group_type"] == group_type]
+        return frame
+
+    def first(self, indicator_id: str, measure: str | None = None) -> pd.Series | None:
+        rows = self.rows(indicator_id, measure)
+        return None if rows.empty else rows.iloc[0]
+
+    def history(self, indicator_id: str, measure: str | None = None, group_type: str = "all") -> pd.DataFrame:
+        frame = self.series[(self.series["indicator_id"] == indicator_id) & (self.series["group_type"] == group_type)]
+        if measure is not None:
+            frame = frame[frame["measure"] == measure]
+        return frame.sort_values("school_year")
+
+
+def open_report(partnership: str, year: int, *, data_dir: str | Path, registry_path: str | Path,
+                output_dir: str | Path) -> ReportContext:
+    """Gate every year up to ``year``, compute the indicators and write the export beside the report.
+
+    Raises the gate's refusal (with the data clerk's message) when any year up to ``year``
+    is refused: nothing is computed from refused data.
+    """
+    from pathways.indicators import compute_export, compute_series
+    from pathways.validation import require_history_pass
+
+    data_dir, output_dir = Path(data_dir), Path(output_dir)
+    registry = load_registry(Path(registry_path))
+    entry = registry.get(partnership)
+    gates = require_history_pass(data_dir, partnership, int(year))
+    series = compute_series(data_dir, registry, partnership, int(year))
+    export = compute_export(data_dir, registry, partnership, int(year), series=series)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with open(output_dir / "export.csv", "w", encoding="utf-8", newline="") as fh:
+        write_export(export, fh, "csv")
+    (output_dir / "validation.json").write_text(
+        json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8")
+    ctx = ReportContext(entry, int(year), registry.min_cell_size, export, series, gates[int(year)], gates,
+                        output_dir, render.Numbering(figure_dir=output_dir / "figures"))
+    return ctx
+
+
+def _show(*parts: str) -> None:
+    display(HTML('<div class="pw-report">' + "".join(parts) + "</div>"))
+
+
+def show_cover(ctx: ReportContext) -> None:
+    p = ctx.partnership
+    partners = ", ".join(f"{x.name}" for x in p.partners)
+    parts = [
+        render.paragraph(f"{p.name} — school year {ctx.year - 1}-{str(ctx.year)[-2:]}", "pw-lede"),
+        render.paragraph(f"Region: {p.region}. Convener: {p.convener}. Partners: {partners}."),
+    ]
+    if p.is_demo:
+        parts.append(render.note(
+            "Demo partnership: every learner record behind this report is synthetic. The numbers show what "
+            "the report looks like; they say nothing about the institutions named."))
+    parts.append(render.paragraph(
+        f"Groups of fewer than {ctx.min_cell_size} learners are not shown, to protect learners' privacy; "
+        "such cells read “suppressed” or “<{n}”.".replace("{n}", str(ctx.min_cell_size)), "pw-small"))
+    _show(*parts)
+
+
+def show_headline(ctx: ReportContext) -> None:
+    sentences = story.headline_sentences(ctx.export, load_catalogue(), ctx.partnership.baseline_year, ctx.year)
+    goals = story.goal_sentences(ctx.export, load_catalogue(), ctx.partnership, ctx.year)
+    parts = [render.bullet_list(sentences, "pw-headline")] if sentences else [
+        render.paragraph("There is not yet enough history to describe change since the baseline year.")]
+    if goals:
+        parts.append(render.heading("Progress against the partnership's goals", 3))
+        parts.append(render.bullet_list(goals))
+    _show(*parts)
+
+
+def show_section(ctx: ReportContext, section_id: str) -> None:
+    catalogue = load_catalogue()
+    parts: list[str] = []
+    rate_trends = []
+    for ind in catalogue.in_section(section_id):
+        parts.extend(_indicator_block(ctx, ind))
+        if ind.unit == "rate" and ind.id != "on_time_graduation_concentrators":
+            hist = ctx.history(ind.id, "rate")
+            if not hist.empty and hist["value"].notna().any():
+                rate_trends.append(hist.assign(label=ind.title))
+    if rate_trends:
+        rows = pd.concat(rate_trends, ignore_index=True)
+        title = f"{section_title(section_id)}: rates by year, {ctx.partnership.baseline_year}-{ctx.year}"
+        parts.insert(0, ctx.numbering.figure(charts.trend_lines(rows, title, "rate", ctx.min_cell_size)))
+    _show(*parts)
+
+
+def section_title(section_id: str) -> str:
+    return next(s.title for s in load_catalogue().sections if s.id == section_id)
+
+
+def _indicator_block(ctx: ReportContext, ind: Indicator) -> list[str]:
+    rows = ctx.rows(ind.id)
+    parts = [render.heading(ind.title + (f" [{ind.code}]" if ind.code else ""), 3)]
+    if rows.empty:
+        return [*parts, render.note("Not computed for this year.")]
+    status = rows["status"].iloc[0]
+    if status == "not_submitted":
+        files = ", ".join(f"{f}.csv" for f in ind.inputs)
+        return [*parts, render.note(f"Not submitted: this indicator needs {files}, which the partnership "
+                                    f"did not send for {ctx.year}.")]
+    if status == "not_available":
+        reason = rows["note"].dropna().iloc[0] if rows["note"].notna().any() else "not enough data"
+        return [*parts, render.note(f"Not available for {ctx.year}: {reason}.")]
+    parts.append(render.paragraph(story.indicator_sentence(ind, ctx.export, ctx.year, ctx.min_cell_size)))
+    special = _SPECIAL.get(ind.id)
+    if special:
+        parts.extend(special(ctx, ind))
+    elif ind.unit == "rate":
+        groups = ctx.rows(ind.id, "rate", None)
+        groups = groups[groups["group_type"].isin(RATE_GROUP_TYPES)]
+        if not groups.empty:
+            overall = ctx.first(ind.id, "rate")
+            chart = charts.group_bars(groups, None if overall is None else overall["value"],
+                                      f"{ind.title} by group, {ctx.year}", "rate", ctx.min_cell_size)
+            parts.append(ctx.numbering.figure(chart))
+    return parts
+
+
+def _cell(row: pd.Series, unit: str, min_cell_size: int, column: str = "value") -> str:
+    if bool(row.get("suppressed")):
+        return f"<{min_cell_size}" if unit == "count" else "suppressed"
+    return fmt_value(row.get(column), unit)
+
+
+def _wbl_by_type(ctx: ReportContext, ind: Indicator) -> list[str]:
+    hist = ctx.series[ctx.series["indicator_id"] == ind.id]
+    if hist.empty:
+        return []
+    table = []
+    for (wbl_type, yr), part in hist.groupby(["group_value", "school_year"], sort=True):
+        learners = part[part["measure"] == "learners"]
+        employers = part[part["measure"] == "employers"]
+        n = _cell(learners.iloc[0], "count", ctx.min_cell_size) if not learners.empty else "—"
+        m = _cell(employers.iloc[0], "count", ctx.min_cell_size) if not employers.empty else "—"
+        table.append({"Kind of experience": group_value_label("wbl_type", wbl_type), "Year": str(int(yr)),
+                      "Learners": n, "Employers": m, "In words": f"{n} learners with {m} employers"})
+    frame = pd.DataFrame(table)
+    wide = frame.pivot(index="Kind of experience", columns="Year", values="In words").reset_index()
+    return [ctx.numbering.table(wide, f"Completed work-based learning experiences by kind and year "
+                                      f"(learners with employers), {ctx.partnership.baseline_year}-{ctx.year}")]
+
+
+def _counts_by_year(ctx: ReportContext, ind: Indicator) -> list[str]:
+    hist = ctx.series[(ctx.series["indicator_id"] == ind.id) & (ctx.series["group_type"] == "all")]
+    if hist.empty:
+        return []
+    unit = "usd" if ind.unit == "usd" else "count"
+    frame = hist.assign(Measure=hist["measure"].map(lambda m: m.replace("_", " ").capitalize()),
+                        Year=hist["school_year"].astype(int).astype(str),
+                        Shown=[_cell(r, unit if r["measure"] != "usd" else "usd", ctx.min_cell_size)
+                               for _, r in hist.iterrows()])
+    wide = frame.pivot_table(index="Measure", columns="Year", values="Shown", aggfunc="first").reset_index()
+    return [ctx.numbering.table(wide, f"{ind.title} by year", numeric=tuple(wide.columns[1:]))]
+
+
+def _odds(ctx: ReportContext, ind: Indicator) -> list[str]:
+    rows = ctx.rows(ind.id, "odds_ratio", "term")
+    shown = rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+    parts = []
+    if not shown.empty:
+        data = shown.assign(label=shown["group_value"].map(
+            {"2-4 courses": "2-4 completed CTE courses (vs 0-1)", "5+ courses": "5+ completed CTE courses (vs 0-1)",
+             "mentorship": "Completed mentorship (vs none)"}).fillna(shown["group_value"]))
+        data = data[["label", "value", "ci_low", "ci_high", "denominator", "note"]].astype(
+            {"value": float, "ci_low": float, "ci_high": float})
+        parts.append(ctx.numbering.figure(charts.odds_forest(
+            data, f"Odds of on-time graduation by CTE course-taking, cohort {ctx.year}")))
+    return parts
+
+
+def _median_earnings(ctx: ReportContext, ind: Indicator) -> list[str]:
+    return []
+
+
+def _family_wage(ctx: ReportContext, ind: Indicator) -> list[str]:
+    rows = ctx.rows(ind.id, "rate", "years_since_graduation")
+    if rows.empty:
+        return []
+    data = rows.assign(label=rows["group_value"].astype(str) + " years after high school")
+    data = data[["label", "value", "suppressed", "denominator"]]
+    return [ctx.numbering.figure(charts.value_bars(
+        data, f"Former learners earning a family-sustaining wage in {ctx.year - 1}, by years since graduation",
+        "rate", "Share of former learners with wages in 3+ quarters", ctx.min_cell_size))]
+
+
+def _satisfaction(ctx: ReportContext, ind: Indicator) -> list[str]:
+    rows = ctx.rows(ind.id, None, None)
+    overall = rows[rows["group_type"] == "item"]
+    parts = []
+    if not overall.empty:
+        data = overall.assign(label=overall["group_value"].map(lambda v: group_value_label("item", v)))
+        data = data[["label", "value", "suppressed", "denominator"]]
+        parts.append(ctx.numbering.figure(charts.value_bars(
+            data, f"Stakeholder survey {ctx.year}: mean rating by item (1-5)", "mean",
+            "Mean rating (1 = strongly disagree, 5 = strongly agree)", ctx.min_cell_size)))
+    by_type = rows[rows["group_type"].str.startswith("stakeholder_type")]
+    if not by_type.empty:
+        shown = by_type.assign(
+            Item=by_type["group_type"].str.split(":").str[-1].map(lambda v: group_value_label("item", v)),
+            Stakeholder=by_type["group_value"].map(lambda v: group_value_label("stakeholder_type", v)),
+            Mean=[_cell(r, "mean", ctx.min_cell_size) for _, r in by_type.iterrows()])
+        wide = shown.pivot_table(index="Stakeholder", columns="Item", values="Mean", aggfunc="first").reset_index()
+        parts.append(ctx.numbering.table(wide, f"Mean rating by stakeholder type, {ctx.year}",
+                                         numeric=tuple(wide.columns[1:])))
+    return parts
+
+
+_SPECIAL = {
+    "wbl_by_type": _wbl_by_type,
+    "teacher_externships": _counts_by_year,
+    "employer_engagement": _counts_by_year,
+    "credit_savings_usd": _counts_by_year,
+    "graduation_odds_by_cte": _odds,
+    "median_earnings_q2": _median_earnings,
+    "family_sustaining_wage": _family_wage,
+    "stakeholder_satisfaction": _satisfaction,
+}
+
+
+def show_equity_gaps(ctx: ReportContext) -> None:
+    gaps = ctx.export[(ctx.export["group_type"] != "all") & ctx.export["gap_pp"].notna()
+                      & ~ctx.export["suppressed"].astype(bool)]
+    catalogue = load_catalogue()
+    flagged = gaps[gaps["is_gap"].fillna(False).astype(bool)]
+    parts = [render.paragraph(
+        "A gap compares a group's rate with the rate of all other learners, in percentage points. It is flagged "
+        "when the whole 95% margin of error lies below zero, so chance alone is an unlikely explanation.")]
+    if flagged.empty:
+        parts.append(render.paragraph(f"No group's rate is clearly below that of other learners in {ctx.year}."))
+    else:
+        top = flagged.sort_values("gap_pp").head(20)
+        data = pd.DataFrame({
+            "label": [catalogue.get(i).title for i in top["indicator_id"]],
+            "group": [group_value_label(t, v) for t, v in zip(top["group_type"], top["group_value"], strict=True)],
+            "gap_pp": top["gap_pp"].astype(float), "gap_moe_pp": top["gap_moe_pp"].astype(float),
+            "is_gap": True,
+        })
+        parts.append(render.paragraph(
+            f"{len(flagged)} group rates in {ctx.year} are clearly below those of other learners; "
+            f"the largest {len(data)} are shown."))
+        parts.append(ctx.numbering.figure(charts.gap_dots(data, f"Largest equity gaps, {ctx.year}")))
+    _show(*parts)
+
+
+def show_data_quality(ctx: ReportContext) -> None:
+    parts = []
+    for yr, gate in sorted(ctx.gates.items()):
+        status = "passed the validation gate" if gate.passed else "was refused"
+        parts.append(render.paragraph(f"{yr}: the submission {status}."))
+    warnings_md = ctx.gate.render_markdown() if hasattr(ctx.gate, "render_markdown") else ""
+    warnings = getattr(ctx.gate, "warnings", [])
+    if warnings:
+        parts.append(render.paragraph(f"Warnings for {ctx.year} that do not block the report:"))
+        parts.append(render.bullet_list([_warning_text(w) for w in warnings]))
+    else:
+        parts.append(render.paragraph(f"No data-quality warnings for {ctx.year}."))
+    del warnings_md
+    _show(*parts)
+
+
+def _warning_text(warning: object) -> str:
+    for attr in ("message", "text"):
+        if hasattr(warning, attr):
+            return str(getattr(warning, attr))
+    if isinstance(warning, dict):
+        return str(warning.get("message") or warning)
+    return str(warning)
+
+
+def show_methods(ctx: ReportContext) -> None:
+    export_rows = len(ctx.export)
+    parts = [
+        render.paragraph(
+            "Definitions of every indicator, the data each reads and the suppression rule are on the book's "
+            "methods page. Rates carry 95% Wilson score intervals."),
+        render.paragraph(
+            f"This report's {export_rows} figures are also in the partnership's indicator table (export.csv), "
+            "with the same suppression."),
+    ]
+    _show(*parts)
+
+
+_ = (fmt_count, fmt_rate, fmt_usd, is_missing)

@@ -1,0 +1,43 @@
+"""Shared fixtures: the repository, the registry, and demo data generated once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def registry():
+    from pathways.registry import load_registry
+
+    return load_registry(REPO / "partnerships.yml")
+
+
+@pytest.fixture(scope="session")
+def demo_data_small(tmp_path_factory, registry) -> Path:
+    """The three demo partnerships at a tenth of their size (fast, same shape)."""
+    from pathways.demo import write_demo_data
+
+    data = tmp_path_factory.mktemp("demo-small")
+    write_demo_data(data, registry, seed=7, scale=0.1)
+    return data
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")

@@ -1,0 +1,177 @@
+"""End to end: demo data -> gate -> papermill runs -> book -> published versions.
+
+One small pipeline is built once for this module (xdist keeps a module on one worker).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PARTNERSHIP, YEAR = "san-luis-valley", 2024
+
+
+def _pathways(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("pathways")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory, repo):
+    """Small demo data for two years of one partnership, run, and published as 2025.1."""
+    from pathways.demo import write_demo_data
+    from pathways.registry import load_registry
+
+    root = tmp_path_factory.mktemp("pipeline")
+    data, out = root / "data", root / "reports"
+    registry_path = repo / "partnerships.yml"
+    write_demo_data(data, load_registry(registry_path), seed=11, scale=1.0, partnerships=[PARTNERSHIP])
+    first = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(registry_path),
+                      "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=repo)
+    second = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(registry_path),
+                       "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=repo)
+    published = _pathways("publish", "2025.1", "--data", str(data), "--out", str(out), "--registry",
+                          str(registry_path), cwd=repo)
+    return {"root": root, "data": data, "out": out, "registry": registry_path, "first": first,
+            "second": second, "published": published}
+
+
+def test_run_executes_reports_and_overview(pipeline):
+    first = pipeline["first"]
+    assert first.returncode == 0, first.stdout + first.stderr
+    runs = pipeline["out"] / "runs"
+    for year in (2023, YEAR):
+        assert (runs / PARTNERSHIP / str(year) / "report.ipynb").is_file()
+        assert (runs / PARTNERSHIP / str(year) / "export.csv").is_file()
+        assert (runs / "statewide" / str(year) / "overview.ipynb").is_file()
+    assert "ran 4" in first.stdout
+
+
+def test_second_run_executes_nothing(pipeline):
+    second = pipeline["second"]
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "ran 0, skipped 4" in second.stdout
+
+
+def test_executed_notebooks_have_no_errors_or_warnings(pipeline):
+    import nbformat
+
+    for nb_path in (pipeline["out"] / "runs").rglob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "error", f"{nb_path}: {output.get('ename')}"
+                if output.get("output_type") == "stream":
+                    assert output.get("name") != "stderr", f"{nb_path}: stderr output {output.get('text')[:300]}"
+
+
+def _independent_cte_participation(data: Path, year: int) -> tuple[int, int]:
+    """Learners 9-12 with >= 1 completed CTE course / learners 9-12, with the csv module only."""
+    folder = data / PARTNERSHIP / str(year)
+    with open(folder / "learners.csv", newline="", encoding="utf-8-sig") as fh:
+        high_school = {r["learner_id"] for r in csv.DictReader(fh) if 9 <= int(r["grade_level"]) <= 12}
+    with open(folder / "cte_courses.csv", newline="", encoding="utf-8-sig") as fh:
+        completed = {r["learner_id"] for r in csv.DictReader(fh)
+                     if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")}
+    return len(high_school & completed), len(high_school)
+
+
+def test_rendered_report_shows_the_independently_computed_rate(pipeline):
+    assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
+    numerator, denominator = _independent_cte_participation(pipeline["data"], YEAR)
+    page = pipeline["out"] / "2025.1" / "book" / "partnerships" / PARTNERSHIP / f"{YEAR}.html"
+    text = page.read_text(encoding="utf-8")
+    expected = f"CTE participation in {YEAR}: {numerator / denominator * 100:.1f}% ({numerator:,} of {denominator:,};"
+    assert expected in text
+    standalone = (pipeline["out"] / "2025.1" / "reports" / f"{PARTNERSHIP}-{YEAR}.html").read_text(encoding="utf-8")
+    assert expected in standalone
+
+
+def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(pipeline["out"] / "runs", out / "runs")
+    data = tmp_path / "data"
+    shutil.copytree(pipeline["data"], data)
+    survey = data / PARTNERSHIP / str(YEAR) / "stakeholder_survey.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    survey.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one respondent fewer
+    result = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(pipeline["registry"]),
+                       "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=pipeline["root"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ran 2, skipped 2" in result.stdout
+    manifest = json.loads((out / "runs" / "manifest.json").read_text())
+    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}"]["status"] == "ok"
+
+
+def test_publishing_again_refuses_and_a_second_version_leaves_the_first_identical(pipeline):
+    out = pipeline["out"]
+    first = out / "2025.1"
+
+    def snapshot(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = snapshot(first)
+    again = _pathways("publish", "2025.1", "--data", str(pipeline["data"]), "--out", str(out), "--registry",
+                      str(pipeline["registry"]), cwd=pipeline["root"])
+    assert again.returncode == 1
+    assert "already published" in again.stderr
+    second = _pathways("publish", "2025.2", "--data", str(pipeline["data"]), "--out", str(out), "--registry",
+                       str(pipeline["registry"]), cwd=pipeline["root"])
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert snapshot(first) == before
+    versions = (out / "versions.js").read_text(encoding="utf-8")
+    assert '"latest": "2025.2"' in versions and '"2025.1"' in versions
+    assert "2025.2/book/index.html" in (out / "latest" / "index.html").read_text(encoding="utf-8")
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.imgs: list[dict] = []
+        self.remote: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.imgs.append(attrs)
+        if tag == "script" and re.match(r"https?://", attrs.get("src") or ""):
+            self.remote.append(attrs["src"])
+        if tag == "link" and re.match(r"https?://", attrs.get("href") or "") and \
+                attrs.get("rel") in ("stylesheet", "preload"):
+            self.remote.append(attrs["href"])
+
+
+def test_published_pages_need_no_network_and_every_image_has_alt_text(pipeline):
+    version = pipeline["out"] / "2025.1"
+    pages = list((version / "book").rglob("*.html")) + list((version / "reports").glob("*.html"))
+    assert pages
+    for page in pages:
+        parser = _Collector()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert not parser.remote, f"{page}: fetches {parser.remote}"
+        for img in parser.imgs:
+            assert (img.get("alt") or "").strip(), f"{page}: image without alt text"
+
+
+def test_published_version_holds_everything(pipeline):
+    version = pipeline["out"] / "2025.1"
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert manifest["version"] == "2025.1"
+    assert manifest["parameters"]["min_cell_size"] == 10
+    assert f"{PARTNERSHIP}/{YEAR}" in manifest["runs"]
+    assert (version / "exports" / f"{PARTNERSHIP}-{YEAR}.csv").is_file()
+    assert (version / "validation" / f"{PARTNERSHIP}-{YEAR}.json").is_file()
+    assert (version / "book" / "index.html").is_file()
+    assert (version / "book" / "book" / "methods.html").is_file()
+    cite = (version / "book" / "partnerships" / PARTNERSHIP / f"{YEAR}.html").read_text(encoding="utf-8")
+    assert "Cite this report" in cite and "@techreport" in cite and "reports/2025.1/book/partnerships" in cite
