@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint bench setup demo-data run build publish templates lock clean
+.PHONY: book test lint bench setup demo-data run build publish templates notebooks lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo-data: setup
 templates: setup
 	$(BIN)/pathways templates
 
+# After editing a notebook's .py (or .ipynb) form: bring its pair up to date.
+notebooks: setup
+	$(BIN)/jupytext --sync notebooks/*.ipynb
+
 run: demo-data
 	$(BIN)/pathways run --data $(DATA) --registry $(REGISTRY)
 
@@ -40,7 +44,7 @@ book: build
 	@$(BIN)/pathways publish $(VERSION) --data $(DATA) --registry $(REGISTRY) --if-missing
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --timeout 900
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

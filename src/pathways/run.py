@@ -132,7 +132,7 @@ def notebook_path(name: str) -> Path:
     """The .ipynb, made from its jupytext pair when only the .py exists (fresh clone)."""
     ipynb = NOTEBOOK_DIR / name
     if not ipynb.exists():
-        raise PathwaysError(f"notebook {ipynb} is missing; run `make notebooks` (jupytext --sync)")
+        raise PathwaysError(f"notebook {ipynb} is missing; run `make notebooks` to make it from its .py pair")
     return ipynb
 
 
