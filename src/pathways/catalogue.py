@@ -35,6 +35,9 @@ class Indicator(BaseModel):
     inputs_also_one_of: tuple[str, ...] = ()
     # optional columns the indicator needs (icap_completion needs has_icap)
     input_columns: dict[str, tuple[str, ...]] = {}
+    # files read from an earlier folder than Y: employment.csv of folder Y-1 holds calendar year
+    # Y-1, whose fourth quarter is the second quarter after a June graduation (offset -1)
+    input_offsets: dict[str, int] = {}
     groups: str
     history: bool
 

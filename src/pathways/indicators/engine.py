@@ -1,0 +1,147 @@
+"""The indicator engine: every indicator of the catalogue for a partnership-year, suppressed.
+
+``compute_year`` works on one :class:`~pathways.submission.History`; ``compute_series`` reads
+each year's files once and computes every submitted year from the baseline to Y, each from
+the history up to that year; ``compute_export`` adds trends and goals to year Y.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pathways.catalogue import Indicator, load_catalogue
+from pathways.dictionary import load_dictionary
+from pathways.errors import PathwaysError
+from pathways.export import EXPORT_COLUMNS, conform
+from pathways.indicators import after_hs, credentials, early_credit, graduation, health, odds, pathways_, wbl
+from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
+from pathways.indicators.goals import MAIN_COUNT, add_goals
+from pathways.indicators.trends import add_trends
+from pathways.registry import Partnership, Registry
+from pathways.safety import submission_dir
+from pathways.submission import History, coerce, read_raw, submitted_years
+from pathways.suppression import scrub, suppress
+
+COMPUTE = {
+    **pathways_.INDICATORS, **credentials.INDICATORS, **wbl.INDICATORS, **early_credit.INDICATORS,
+    **graduation.INDICATORS, **odds.INDICATORS, **after_hs.INDICATORS, **health.INDICATORS,
+}
+
+
+def main_measure(ind: Indicator) -> str:
+    """The measure of an indicator's headline row (the one a not-submitted row stands for)."""
+    if ind.unit == "rate":
+        return "rate"
+    return MAIN_COUNT.get(ind.id, ind.unit)
+
+
+def available_inputs(history: History, ind: Indicator) -> dict[str, set[str]]:
+    """Submitted files and their filled columns, reading offset inputs (employment of Y-1) from their year."""
+    available = dict(history.submitted)
+    for name, offset in ind.input_offsets.items():
+        available.pop(name, None)
+        frame = history.frames.get(name)
+        if frame is None or frame.empty:
+            continue
+        rows = frame[(frame[YEAR_COLUMN[name]] == history.year + offset).fillna(False).to_numpy(dtype=bool)]
+        if not rows.empty:
+            available[name] = {c for c in rows.columns if rows[c].notna().any()}
+    return available
+
+
+def _not_submitted_note(history: History, ind: Indicator, available: dict[str, set[str]]) -> str:
+    def label(name: str) -> str:
+        year = history.year + ind.input_offsets.get(name, 0)
+        return f"{name}.csv of {year}"
+
+    missing = [label(f) for f in ind.inputs if f not in available]
+    if ind.inputs_any:
+        text = "needs one of " + ", ".join(label(f) for f in ind.inputs)
+    else:
+        text = "needs " + ", ".join(missing) if missing else ""
+    if ind.inputs_also_one_of and not any(f in available for f in ind.inputs_also_one_of):
+        text += ("; " if text else "") + "needs one of " + " or ".join(label(f) for f in ind.inputs_also_one_of)
+    for name, columns in ind.input_columns.items():
+        lacking = [c for c in columns if c not in available.get(name, set())]
+        if lacking and name in available:
+            text += ("; " if text else "") + f"column {', '.join(lacking)} of {label(name)} was left blank or out"
+    return f"not submitted: {text}"
+
+
+def compute_year(history: History, partnership: Partnership, min_cell_size: int) -> pd.DataFrame:
+    """Every indicator of year ``history.year`` as a long table, suppressed, trend/goal columns empty."""
+    ctx = Ctx(history, partnership, min_cell_size)
+    rows: list[dict] = []
+    for ind in load_catalogue().indicators:
+        available = available_inputs(history, ind)
+        if not ind.is_submitted(available):
+            rows.append(status_row(ind.id, "not_submitted", _not_submitted_note(history, ind, available),
+                                   measure=main_measure(ind)))
+            continue
+        ctx.available = available
+        rows.extend(COMPUTE[ind.id](ctx))
+    table = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    table = suppress(table, min_cell_size, ctx.group_sizes)
+    table["partnership_id"] = partnership.id
+    table["school_year"] = int(history.year)
+    return conform(table)
+
+
+class _Submissions:
+    """Each year's files of one partnership, read and typed once, stacked into a History per year."""
+
+    def __init__(self, data_dir: Path, partnership_id: str, up_to: int):
+        self.partnership_id = partnership_id
+        self.years = [y for y in submitted_years(data_dir, partnership_id) if y <= up_to]
+        self.tables: dict[int, dict[str, pd.DataFrame]] = {}
+        self.filled: dict[int, dict[str, set[str]]] = {}
+        dictionary = load_dictionary()
+        for y in self.years:
+            folder = submission_dir(data_dir, partnership_id, y)
+            self.tables[y], self.filled[y] = {}, {}
+            for name, spec in dictionary.files.items():
+                path = folder / spec.filename
+                if not path.is_file():
+                    continue
+                raw = read_raw(path, spec)
+                self.tables[y][name] = coerce(raw)
+                self.filled[y][name] = {c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()}
+
+    def history(self, year: int) -> History:
+        years = [y for y in self.years if y <= year]
+        names = {n for y in years for n in self.tables[y]}
+        frames = {n: pd.concat([self.tables[y][n] for y in years if n in self.tables[y]], ignore_index=True)
+                  for n in sorted(names)}
+        return History(self.partnership_id, year, years, frames, dict(self.filled.get(year, {})))
+
+
+def compute_series(data_dir, registry: Registry, partnership_id: str, year: int) -> pd.DataFrame:
+    """Rows of every submitted year from the baseline year to ``year``, each from the history up to it."""
+    partnership = registry.get(partnership_id)
+    subs = _Submissions(Path(data_dir), partnership_id, int(year))
+    frames = [compute_year(subs.history(y), partnership, registry.min_cell_size)
+              for y in subs.years if partnership.baseline_year <= y <= int(year)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in EXPORT_COLUMNS})
+    return pd.concat(frames, ignore_index=True)
+
+
+def compute_export(data_dir, registry: Registry, partnership_id: str, year: int, *,
+                   series: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows of ``year`` with the trend and goal columns filled on the all-learners rows."""
+    partnership = registry.get(partnership_id)
+    year = int(year)
+    if year not in submitted_years(Path(data_dir), partnership_id):
+        raise PathwaysError(f"no submission of {partnership_id} for {year} under {data_dir}")
+    if series is None:
+        series = compute_series(data_dir, registry, partnership_id, year)
+    current = series[series["school_year"] == year] if not series.empty else series
+    if current.empty:
+        subs = _Submissions(Path(data_dir), partnership_id, year)
+        current = compute_year(subs.history(year), partnership, registry.min_cell_size)
+    current = current.reset_index(drop=True)
+    current = add_trends(current, series, partnership.baseline_year, year)
+    current = add_goals(current, series, partnership, year)
+    return conform(scrub(conform(current)))

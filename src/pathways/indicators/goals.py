@@ -1,0 +1,94 @@
+"""Progress against the registry's goals, on the goal indicator's all-learners row."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pathways.registry import Partnership
+
+# The count a "count" goal (and a change goal on a non-rate indicator) is about.
+MAIN_COUNT = {
+    "credential_attainment": "credentials_earned",
+    "early_postsecondary_credit": "credits_earned",
+    "wbl_by_type": "learners",
+    "teacher_externships": "teachers",
+    "employer_engagement": "employers",
+    "credit_savings_usd": "usd",
+    "median_earnings_q2": "usd",
+    "stakeholder_satisfaction": "mean",
+    "graduation_odds_by_cte": "learners",
+}
+
+
+def goal_measure_row(indicator_id: str, measure: str, unit: str) -> tuple[str, str]:
+    """(row measure, column) holding the quantity a goal of ``measure`` tracks."""
+    if measure == "rate":
+        return "rate", "value"
+    if measure == "count":
+        if indicator_id in MAIN_COUNT:
+            return MAIN_COUNT[indicator_id], "value"
+        return "rate", "numerator"  # a count goal on a rate: the learners it counts
+    return ("rate", "value") if unit == "rate" else (MAIN_COUNT.get(indicator_id, "rate"), "value")
+
+
+def on_track(current: float, baseline: float, target: float, baseline_year: int, target_year: int,
+             year: int) -> bool | None:
+    """Whether ``current`` meets the straight line from (baseline_year, baseline) to (target_year, target) at ``year``.
+
+    After the target year the line stays at the target; a goal that lowers a figure is met from below.
+    """
+    if any(math.isnan(float(v)) for v in (current, baseline, target)):
+        return None
+    frac = min(1.0, max(0.0, (year - baseline_year) / (target_year - baseline_year)))
+    line = baseline + (target - baseline) * frac
+    eps = 1e-12
+    return bool(current >= line - eps) if target >= baseline else bool(current <= line + eps)
+
+
+def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int) -> pd.DataFrame:
+    from pathways.catalogue import load_catalogue
+
+    out = current.copy()
+    for col in ("goal_target", "goal_target_year", "goal_current", "goal_progress_share"):
+        out[col] = np.nan
+    out["goal_measure"] = None
+    out["goal_on_track"] = None
+    catalogue = load_catalogue()
+    b_year = partnership.baseline_year
+    for goal in partnership.goals:
+        unit = catalogue.get(goal.indicator).unit
+        measure, column = goal_measure_row(goal.indicator, goal.measure, unit)
+        sel = (out["indicator_id"] == goal.indicator) & (out["group_type"] == "all") & (out["measure"] == measure)
+        if not sel.any():
+            continue
+        idx = out.index[sel.to_numpy()][0]
+        r = out.loc[idx]
+        if r["status"] != "ok" or bool(r["suppressed"]):
+            continue
+        out.loc[idx, "goal_measure"] = goal.measure
+        out.loc[idx, "goal_target"] = goal.target
+        out.loc[idx, "goal_target_year"] = goal.target_year
+        base_rows = series[(series["indicator_id"] == goal.indicator) & (series["group_type"] == "all")
+                           & (series["measure"] == measure) & (series["school_year"] == b_year)] \
+            if series is not None and not series.empty else series
+        base = math.nan
+        if base_rows is not None and not base_rows.empty and not bool(base_rows.iloc[0]["suppressed"]):
+            base = float(base_rows.iloc[0][column])
+        now = float(r[column])
+        if math.isnan(base) or math.isnan(now):
+            continue  # progress needs the baseline: without it (not submitted, suppressed) none is shown
+        if goal.measure == "change_from_baseline_pct":
+            current_pct = (now / base - 1) * 100 if base and not math.isnan(base) else math.nan
+            out.loc[idx, "goal_current"] = current_pct
+            if not math.isnan(current_pct) and goal.target != 0:
+                out.loc[idx, "goal_progress_share"] = current_pct / goal.target
+            out.loc[idx, "goal_on_track"] = on_track(current_pct, 0.0, goal.target, b_year, goal.target_year, year)
+        else:
+            out.loc[idx, "goal_current"] = now
+            if not math.isnan(base) and goal.target != base:
+                out.loc[idx, "goal_progress_share"] = (now - base) / (goal.target - base)
+            out.loc[idx, "goal_on_track"] = on_track(now, base, goal.target, b_year, goal.target_year, year)
+    return out

@@ -1,0 +1,346 @@
+"""Each indicator against a small hand-computed submission written as CSV and read by load_history.
+
+The fixture (school year 2024, history 2023) is small enough to count by hand; the
+comments next to each assertion show the count. ``min_cell_size`` 1 turns suppression off
+for the arithmetic; suppression has its own tests.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pathways.dictionary import load_dictionary
+from pathways.export import EXPORT_COLUMNS
+from pathways.indicators import compute_year
+from pathways.registry import Partnership
+from pathways.submission import load_history
+
+PID = "test-partnership"
+
+
+def partnership(**over) -> Partnership:
+    base = dict(id=PID, name="Test", region="r", convener="c", partners=[{"name": "X", "sector": "k12"}],
+                baseline_year=2023, living_wage_usd=30000, tuition_per_credit_usd=100, goals=[])
+    base.update(over)
+    return Partnership.model_validate(base)
+
+
+def write(data: Path, year: int, name: str, columns: str, rows: list[tuple]) -> None:
+    """Write a contract file with every dictionary column (absent ones blank)."""
+    spec = load_dictionary().file(name)
+    given = columns.split()
+    folder = data / PID / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame([dict(zip(given, r, strict=True)) for r in rows], columns=given)
+    for col in spec.column_names:
+        if col not in frame:
+            frame[col] = ""
+    frame[spec.column_names].to_csv(folder / spec.filename, index=False)
+
+
+LEARNER_COLS = ("learner_id school_year school_id grade_level cohort_year sex race_ethnicity "
+                "is_economically_disadvantaged is_english_learner has_disability has_icap")
+
+
+def build(data: Path, *, skip: tuple[str, ...] = (), icap: bool = True) -> Path:
+    write(data, 2023, "learners", LEARNER_COLS, [
+        ("L1", 2023, "S", 11, 2024, "female", "hispanic_latino", "true", "false", "false", ""),
+        ("L2", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
+        ("L3", 2023, "S", 10, 2025, "female", "white", "", "false", "false", ""),
+        ("X1", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
+        ("X2", 2023, "S", 11, 2024, "male", "white", "false", "false", "true", ""),
+        ("G1", 2023, "S", 12, 2023, "female", "asian", "true", "true", "false", ""),
+        ("G2", 2023, "S", 12, 2023, "male", "asian", "true", "false", "false", ""),
+    ])
+    write(data, 2024, "learners", LEARNER_COLS, [
+        ("L1", 2024, "S", 12, 2024, "female", "hispanic_latino", "true", "false", "false", "true" if icap else ""),
+        ("L2", 2024, "S", 12, 2024, "male", "white", "false", "false", "false", "false" if icap else ""),
+        ("L3", 2024, "S", 11, 2025, "female", "white", "", "false", "false", ""),
+        ("L4", 2024, "S", 9, 2027, "male", "asian", "false", "true", "false", "true" if icap else ""),
+        ("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", ""),
+    ])
+    for y in (2023, 2024):
+        write(data, y, "pathways", "pathway_id pathway_name industry_sector is_high_demand nontraditional_gender", [
+            ("P1", "Nursing", "healthcare", "true", "male"),
+            ("P2", "Carpentry", "construction", "false", "female"),
+        ])
+    cte = "learner_id school_year pathway_id course_id credits is_completed"
+    write(data, 2023, "cte_courses", cte, [
+        ("L1", 2023, "P1", "C1", 1, "true"), ("L2", 2023, "P2", "C5", 1, "true"), ("L3", 2023, "P1", "C1", 1, "false"),
+    ])
+    write(data, 2024, "cte_courses", cte, [
+        ("L1", 2024, "P1", "C2", 1, "true"), ("L2", 2024, "P2", "C6", 1, "false"),
+        ("L3", 2024, "P1", "C1", 1, "true"), ("L5", 2024, "P1", "C1", 1, "true"),
+    ])
+    cred = "learner_id school_year credential_id credential_name credential_type is_credential_of_value earned_date"
+    write(data, 2024, "credentials", cred, [
+        ("L1", 2024, "K1", "CNA", "industry_certification", "true", "2024-03-01"),
+        ("L1", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
+        ("L5", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
+    ])
+    wbl = "learner_id school_year wbl_type employer_id hours is_paid is_completed"
+    write(data, 2023, "work_based_learning", wbl, [("L1", 2023, "job_shadow", "E1", 4, "false", "true")])
+    write(data, 2024, "work_based_learning", wbl, [
+        ("L3", 2024, "internship", "E1", 40, "true", "true"),
+        ("L4", 2024, "job_shadow", "E2", 4, "false", "true"),
+        ("L4", 2024, "job_shadow", "E3", 4, "false", "false"),
+        ("L5", 2024, "job_shadow", "E2", 4, "false", "true"),
+    ])
+    if "early_postsecondary" not in skip:
+        write(data, 2024, "early_postsecondary",
+              "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned", [
+                  ("L1", 2024, "CC", "BIO101", "P1", 3, 3), ("L2", 2024, "CC", "ENG101", "", 3, 0),
+                  ("L5", 2024, "CC", "MAT101", "", 4, 4),
+              ])
+    if "early_postsecondary" in skip:
+        write(data, 2023, "early_postsecondary",
+              "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned",
+              [("L1", 2023, "CC", "BIO101", "P1", 3, 3)])
+    write(data, 2023, "hs_outcomes", "learner_id cohort_year exit_type",
+          [("G1", 2023, "graduated_regular_diploma"), ("G2", 2023, "dropped_out")])
+    write(data, 2024, "hs_outcomes", "learner_id cohort_year exit_type", [
+        ("L1", 2024, "graduated_advanced_diploma"), ("L2", 2024, "graduated_regular_diploma"),
+        ("X1", 2024, "transferred_out"), ("X2", 2024, "dropped_out"),
+    ])
+    write(data, 2024, "postsecondary", "learner_id hs_graduation_year academic_year institution_id "
+          "institution_sector is_enrolled_fall credential_earned",
+          [("G1", 2023, 2024, "CC", "public_two_year", "true", "none")])
+    emp = "learner_id year quarter employer_id naics_sector wages_usd"
+    write(data, 2023, "employment", emp, [
+        ("G1", 2023, 2, "E1", "62", 3000), ("G1", 2023, 3, "E1", "62", 4000), ("G1", 2023, 4, "E1", "62", 5000),
+        ("G2", 2023, 1, "E2", "23", 10000), ("G2", 2023, 2, "E2", "23", 10000),
+        ("G2", 2023, 3, "E2", "23", 10000), ("G2", 2023, 4, "E2", "23", 10000),
+    ])
+    write(data, 2024, "employer_activity", "employer_id school_year industry_sector activity participant_count", [
+        ("E1", 2024, "healthcare", "teacher_externship", 4), ("E9", 2024, "construction", "hire_of_graduate", 2),
+        ("E9", 2024, "construction", "critical_job_filled", 1),
+    ])
+    items = "goal_effectiveness resource_use engagement_quality learner_impact partnership_dynamics overall_satisfaction"
+    write(data, 2024, "stakeholder_survey", "respondent_id school_year stakeholder_type " + items, [
+        ("R1", 2024, "employer", 5, 4, 4, 4, 4, 4), ("R2", 2024, "k12", "", 2, 2, 2, 2, 2),
+    ])
+    return data
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory) -> pd.DataFrame:
+    data = build(tmp_path_factory.mktemp("hand"))
+    return compute_year(load_history(data, PID, 2024), partnership(), 1)
+
+
+def one(table, indicator, measure="rate", group_type="all", group_value="all") -> pd.Series:
+    rows = table[(table.indicator_id == indicator) & (table.measure == measure) & (table.group_type == group_type)
+                 & (table.group_value == group_value)]
+    assert len(rows) == 1, (indicator, measure, group_type, group_value, rows)
+    return rows.iloc[0]
+
+
+def rate(table, indicator, group_type="all", group_value="all") -> tuple[float, float]:
+    r = one(table, indicator, "rate", group_type, group_value)
+    assert r.status == "ok", r.note
+    return r.numerator, r.denominator
+
+
+def test_columns_and_year(table):
+    assert list(table.columns) == EXPORT_COLUMNS
+    assert set(table.school_year) == {2024} and set(table.partnership_id) == {PID}
+    assert not table.suppressed.any()
+
+
+def test_pathway_indicators(table):
+    assert rate(table, "cte_participation") == (2, 4)  # L1, L3 of L1-L4 (L5 is in grade 8)
+    assert rate(table, "cte_concentration") == (1, 4)  # L1: C1 (2023) + C2 (2024) in P1
+    assert rate(table, "high_demand_participation") == (2, 2)  # both participants in P1
+    assert rate(table, "nontraditional_concentration") == (0, 1)  # L1 is female, P1's nontraditional is male
+    assert rate(table, "icap_completion") == (2, 4)  # L1, L4; L3 blank counts as not completed
+
+
+def test_pathway_groups_and_gaps(table):
+    assert rate(table, "cte_participation", "sex", "female") == (2, 2)
+    assert rate(table, "cte_participation", "sex", "male") == (0, 2)
+    male = one(table, "cte_participation", "rate", "sex", "male")
+    assert male.gap_pp == pytest.approx(-100) and male.gap_moe_pp == pytest.approx(0) and bool(male.is_gap)
+    assert rate(table, "cte_participation", "is_economically_disadvantaged", "unknown") == (1, 1)  # L3
+    assert rate(table, "cte_participation", "is_economically_disadvantaged", "false") == (0, 2)
+    # a learner counts in each sector where they completed a course (all years so far)
+    assert rate(table, "cte_participation", "industry_sector", "healthcare") == (2, 2)  # L1, L3
+    assert rate(table, "cte_participation", "industry_sector", "construction") == (0, 1)  # L2
+    # empty groups have no row
+    assert table[(table.indicator_id == "cte_participation") & (table.group_value == "nonbinary")].empty
+
+
+def test_credentials(table):
+    assert rate(table, "credential_attainment") == (1, 4)
+    assert one(table, "credential_attainment", "credentials_earned").value == 3  # all grades
+    assert rate(table, "credentials_of_value_share") == (1, 3)
+    assert rate(table, "concentrator_credential_attainment") == (1, 1)
+
+
+def test_work_based_learning(table):
+    assert rate(table, "wbl_participation") == (2, 4)  # L3, L4
+    assert one(table, "wbl_by_type", "learners", "wbl_type", "job_shadow").value == 2  # L4, L5
+    assert one(table, "wbl_by_type", "employers", "wbl_type", "job_shadow").value == 1  # E2 (E3 not completed)
+    assert one(table, "wbl_by_type", "learners").value == 3
+    assert rate(table, "concentrator_wbl") == (1, 1)  # L1's job shadow of 2023
+    assert one(table, "teacher_externships", "teachers").value == 4
+    assert one(table, "teacher_externships", "employers").value == 1
+    assert one(table, "employer_engagement", "employers").value == 4  # E1, E2, E3, E9
+    assert one(table, "employer_engagement", "hires_of_graduate").value == 2
+    assert one(table, "employer_engagement", "critical_job_filled").value == 1
+
+
+def test_early_credit(table):
+    assert rate(table, "early_postsecondary_credit") == (1, 4)
+    assert one(table, "early_postsecondary_credit", "credits_earned").value == 7
+    assert one(table, "credit_savings_usd", "usd").value == 700
+    assert rate(table, "concentrator_postsecondary_credit") == (1, 1)
+
+
+def test_graduation(table):
+    assert rate(table, "on_time_graduation") == (2, 3)  # X1 transferred out is left out
+    assert rate(table, "on_time_graduation", "population", "concentrators") == (1, 1)
+    odds = one(table, "graduation_odds_by_cte", "learners")
+    assert odds.status == "not_available"
+    assert odds.note == "not estimated: cohort of 3 learners is too small (at least 200 needed)"
+
+
+def test_after_high_school(table):
+    assert rate(table, "seamless_enrollment") == (1, 1)  # G1
+    persistence = one(table, "persistence")
+    assert persistence.status == "not_available" and "2022" in persistence.note
+    assert rate(table, "postsecondary_completion") == (0, 1)
+    assert "2023" in one(table, "postsecondary_completion").note
+    assert rate(table, "placement") == (1, 1)
+    assert rate(table, "employment_rate_q2") == (1, 1)
+    median = one(table, "median_earnings_q2", "usd")
+    assert (median.value, median.denominator) == (5000, 1)
+    assert rate(table, "family_sustaining_wage") == (1, 2)  # G2: 40,000 over 4 quarters; G1 12,000
+    assert rate(table, "family_sustaining_wage", "years_since_graduation", "0") == (0, 1)
+    assert rate(table, "family_sustaining_wage", "years_since_graduation", "unknown") == (1, 1)
+
+
+def test_stakeholder_survey(table):
+    overall = one(table, "stakeholder_satisfaction", "mean")
+    assert (overall.value, overall.denominator) == (3, 2)
+    goal = one(table, "stakeholder_satisfaction", "mean", "item", "goal_effectiveness")
+    assert (goal.value, goal.denominator) == (5, 1)
+    k12 = one(table, "stakeholder_satisfaction", "mean", "stakeholder_type:resource_use", "k12")
+    assert (k12.value, k12.denominator) == (2, 1)
+
+
+def test_wilson_interval_matches_statsmodels(table):
+    from statsmodels.stats.proportion import proportion_confint
+
+    from pathways.indicators.rates import wilson
+
+    p, low, high = wilson(81, 263)
+    expected = proportion_confint(81, 263, alpha=0.05, method="wilson")
+    assert p == pytest.approx(81 / 263)
+    assert (low, high) == pytest.approx(expected, abs=1e-12)
+    r = one(table, "cte_participation")
+    assert (r.ci_low, r.ci_high) == pytest.approx(proportion_confint(2, 4, method="wilson"), abs=1e-12)
+    _, low0, high0 = wilson(0, 0)
+    assert math.isnan(low0) and math.isnan(high0)
+
+
+def test_equity_gap_arithmetic():
+    from pathways.indicators.rates import equity_gap
+
+    gap, moe, flag = equity_gap(np.array([20.0]), np.array([100.0]), np.array([120.0]), np.array([300.0]))
+    p1, p2 = 0.2, 100 / 200
+    assert gap[0] == pytest.approx((p1 - p2) * 100)
+    assert moe[0] == pytest.approx(1.96 * math.sqrt(p1 * (1 - p1) / 100 + p2 * (1 - p2) / 200) * 100)
+    assert bool(flag[0])
+
+
+def test_missing_optional_file_is_not_submitted(tmp_path):
+    data = build(tmp_path, skip=("early_postsecondary",))
+    table = compute_year(load_history(data, PID, 2024), partnership(), 1)
+    for ind in ("early_postsecondary_credit", "credit_savings_usd", "concentrator_postsecondary_credit"):
+        rows = table[table.indicator_id == ind]
+        assert len(rows) == 1 and rows.iloc[0].status == "not_submitted"
+        assert "early_postsecondary.csv of 2024" in rows.iloc[0].note
+        assert rows[["numerator", "denominator", "value"]].isna().all().all()  # never a zero
+
+
+def test_blank_optional_column_is_not_submitted(tmp_path):
+    data = build(tmp_path, icap=False)
+    table = compute_year(load_history(data, PID, 2024), partnership(), 1)
+    row = one(table, "icap_completion")
+    assert row.status == "not_submitted" and "has_icap" in row.note and math.isnan(row.value)
+
+
+def test_denominator_of_zero_is_not_available(tmp_path):
+    write(tmp_path, 2024, "learners", LEARNER_COLS,
+          [("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", "true")])
+    write(tmp_path, 2024, "cte_courses", "learner_id school_year pathway_id course_id credits is_completed",
+          [("L5", 2024, "P1", "C1", 1, "true")])
+    table = compute_year(load_history(tmp_path, PID, 2024), partnership(), 10)
+    row = one(table, "cte_participation")
+    assert row.status == "not_available" and "grades 9-12" in row.note and math.isnan(row.value)
+    assert one(table, "on_time_graduation").status == "not_submitted"
+
+
+def test_employment_is_read_from_the_prior_folder(tmp_path):
+    """Wages of Y-1 live in folder Y-1: without it, the WIOA pair is not submitted even if Y has a file."""
+    data = build(tmp_path)
+    (data / PID / "2023" / "employment.csv").rename(data / PID / "2024" / "employment.csv")
+    text = (data / PID / "2024" / "employment.csv").read_text().replace(",2023,", ",2024,")
+    (data / PID / "2024" / "employment.csv").write_text(text)
+    table = compute_year(load_history(data, PID, 2024), partnership(), 1)
+    assert one(table, "employment_rate_q2").status == "not_submitted"
+    assert "employment.csv of 2023" in one(table, "employment_rate_q2").note
+    placement = one(table, "placement")  # postsecondary alone still places G1
+    assert placement.status == "ok" and "only enrollment" in placement.note
+
+
+def test_suppression_applied_in_compute_year(table, tmp_path):
+    data = build(tmp_path)
+    small = compute_year(load_history(data, PID, 2024), partnership(), 3)
+    r = one(small, "cte_participation")
+    assert r.suppressed and r.suppression_reason == "fewer than 3 learners counted in the rate"
+    assert r[["numerator", "denominator", "value", "ci_low", "ci_high"]].isna().all()
+    assert not one(small, "teacher_externships", "teachers").suppressed  # 4 teachers >= 3
+    assert one(small, "employer_engagement", "critical_job_filled").suppressed  # 1 person
+    shown = small[~small.suppressed & (small.status == "ok")]
+    people = shown[shown.measure.isin(["learners", "teachers", "hires_of_graduate", "critical_job_filled"])]
+    assert not ((people.value >= 1) & (people.value < 3)).any()
+
+
+def test_threshold_and_complementary_suppression_in_compute_year():
+    """24 learners, nobody with an ICAP: EL true 10 (shown), false 9 and unknown 5 (hidden);
+    race white 20 and asian 4: asian hidden, so white is hidden too (total minus white = asian)."""
+    from pathways.indicators.synthetic import history_from_frames
+    from pathways.suppression import COMPLEMENTARY
+
+    n = 24
+    el = ["true"] * 10 + ["false"] * 9 + [None] * 5
+    learners = pd.DataFrame({
+        "learner_id": pd.array([f"A{i}" for i in range(n)], dtype="string"),
+        "school_year": pd.array([2024] * n, dtype="Int64"), "school_id": pd.array(["S"] * n, dtype="string"),
+        "grade_level": pd.array([10] * n, dtype="Int64"), "cohort_year": pd.array([2026] * n, dtype="Int64"),
+        "sex": pd.array(["female", "male"] * 12, dtype="string"),
+        "race_ethnicity": pd.array(["white"] * 20 + ["asian"] * 4, dtype="string"),
+        "is_economically_disadvantaged": pd.array([False] * n, dtype="boolean"),
+        "is_english_learner": pd.array([None if v is None else v == "true" for v in el], dtype="boolean"),
+        "has_disability": pd.array([False] * n, dtype="boolean"),
+        "has_icap": pd.array([False] * n, dtype="boolean"),
+    })
+    table = compute_year(history_from_frames({"learners": learners}, 2024), partnership(), 10)
+    assert rate(table, "icap_completion") == (0, 24)
+    assert rate(table, "icap_completion", "is_english_learner", "true") == (0, 10)  # exactly N: shown
+    for value in ("false", "unknown"):
+        r = one(table, "icap_completion", "rate", "is_english_learner", value)
+        assert r.suppressed and r.suppression_reason == "fewer than 10 learners in the group"
+        assert r[["numerator", "denominator", "value", "ci_low", "ci_high", "gap_pp", "gap_moe_pp"]].isna().all()
+    white = one(table, "icap_completion", "rate", "race_ethnicity", "white")
+    assert white.suppressed and white.suppression_reason == COMPLEMENTARY and math.isnan(white.denominator)
+    assert rate(table, "icap_completion", "sex", "female") == (0, 12)
+    # everything else needs files that were not sent: "not submitted", never zero
+    rest = table[table.indicator_id != "icap_completion"]
+    assert set(rest.status) == {"not_submitted"} and rest.value.isna().all()

@@ -1,0 +1,90 @@
+"""The engine recovers the effects the demo generator builds in on purpose (pathways.demo)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+demo = pytest.importorskip("pathways.demo")
+
+
+@pytest.fixture(scope="module")
+def denver(tmp_path_factory, registry):
+    from pathways.indicators import compute_export, compute_series
+
+    data = tmp_path_factory.mktemp("demo-denver")
+    demo.write_demo_data(data, registry, seed=7, scale=1.0, partnerships=["denver"])
+    series = compute_series(data, registry, "denver", 2024)
+    return data, series, compute_export(data, registry, "denver", 2024, series=series)
+
+
+def test_recovers_the_graduation_odds_ratios(denver):
+    _, _, export = denver
+    rows = export[(export.indicator_id == "graduation_odds_by_cte") & (export.group_type == "term")]
+    for term, truth in demo.TRUE_GRADUATION_ODDS_RATIOS.items():
+        r = rows[rows.group_value == term].iloc[0]
+        assert r.status == "ok" and not r.suppressed
+        assert r.ci_low < truth < r.ci_high, (term, r.value, r.ci_low, r.ci_high)
+
+
+def test_flags_the_english_learner_and_disability_gaps(denver):
+    _, _, export = denver
+    part = export[(export.indicator_id == "cte_participation") & (export.group_value == "true")]
+    for group in ("is_english_learner", "has_disability"):
+        r = part[part.group_type == group].iloc[0]
+        assert r.gap_pp < 0 and bool(r.is_gap), (group, r.gap_pp, r.gap_moe_pp)
+
+
+def test_cte_participation_grows_toward_the_goal(denver):
+    _, series, export = denver
+    r = export[(export.indicator_id == "cte_participation") & (export.group_type == "all")].iloc[0]
+    assert r.change_label.startswith("up ") and r.change_label.endswith("since 2019")
+    assert 30 < r.goal_current < 100  # ~50% relative growth built in
+    assert sorted(series.school_year.unique()) == list(range(2019, 2025))
+
+
+def test_cte_participation_matches_an_independent_count(denver):
+    data, _, export = denver
+    folder = data / "denver" / "2024"
+    with open(folder / "learners.csv", newline="", encoding="utf-8-sig") as fh:
+        high_school = {r["learner_id"] for r in csv.DictReader(fh) if 9 <= int(r["grade_level"]) <= 12}
+    with open(folder / "cte_courses.csv", newline="", encoding="utf-8-sig") as fh:
+        completed = {r["learner_id"] for r in csv.DictReader(fh)
+                     if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")}
+    r = export[(export.indicator_id == "cte_participation") & (export.group_type == "all")].iloc[0]
+    assert (r.numerator, r.denominator) == (len(high_school & completed), len(high_school))
+
+
+def test_export_passes_the_disclosure_audit(denver, registry, tmp_path):
+    """The audit that guards publishing (pathways.audit) finds no small cell in the engine's export."""
+    import io
+
+    from pathways.audit import _small_cell_findings, input_group_sizes
+    from pathways.export import write_export
+
+    data, series, export = denver
+    sizes = input_group_sizes(data, registry)
+    for table in (export, series):
+        out = io.StringIO()
+        write_export(table, out, "csv")
+        assert _small_cell_findings("export.csv", out.getvalue(), sizes, registry.min_cell_size) == []
+
+
+def test_small_demo_partnerships_pass_the_audit(demo_data_small, registry):
+    """At a tenth of their size the demo partnerships have many small cells: none may be shown."""
+    import io
+
+    from pathways.audit import _small_cell_findings, input_group_sizes
+    from pathways.export import write_export
+    from pathways.indicators import compute_export, compute_series
+
+    sizes = input_group_sizes(demo_data_small, registry)
+    for pid in registry.ids:
+        series = compute_series(demo_data_small, registry, pid, 2024)
+        export = compute_export(demo_data_small, registry, pid, 2024, series=series)
+        assert (export.status == "ok").any()
+        for table in (export, series):
+            out = io.StringIO()
+            write_export(table, out, "csv")
+            assert _small_cell_findings(f"{pid}.csv", out.getvalue(), sizes, registry.min_cell_size) == []
