@@ -48,8 +48,10 @@ def methods_page(registry: Registry) -> str:
         f"The registry sets the minimum cell size to **{n}**. Applied once, centrally, before any number leaves "
         "the engine:",
         "",
-        f"1. a rate whose denominator is below {n} is not shown;",
-        f"2. a count from 1 to {n - 1} shown on its own reads \"<{n}\";",
+        f"1. a rate whose denominator is below {n} is not shown; nor is a rate whose numerator, or whose "
+        f"denominator minus numerator, is between 1 and {n - 1}, because the table publishes both;",
+        f"2. a count from 1 to {n - 1} (of learners, employers or credits) reads \"<{n}\"; a group with 1 to "
+        f"{n - 1} learners in grades 9-12 in a year shows no number for any indicator;",
         "3. where the groups of a breakdown add up to a shown total and exactly one group is suppressed, the next "
         "smallest group is suppressed too, so the hidden one cannot be recovered by subtraction;",
         "4. anything derived from a suppressed cell (a gap, a change, goal progress) is suppressed.",

@@ -19,7 +19,7 @@ from pathways.catalogue import Indicator, load_catalogue
 from pathways.export import write_export
 from pathways.labels import group_value_label
 from pathways.registry import Partnership, load_registry
-from pathways.theme import fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing
+from pathways.theme import fmt_value
 
 RATE_GROUP_TYPES = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
                     "has_disability", "industry_sector")
@@ -120,7 +120,7 @@ def show_section(ctx: ReportContext, section_id: str) -> None:
     rate_trends = []
     for ind in catalogue.in_section(section_id):
         parts.extend(_indicator_block(ctx, ind))
-        if ind.unit == "rate" and ind.id != "on_time_graduation_concentrators":
+        if ind.unit == "rate":
             hist = ctx.history(ind.id, "rate")
             if not hist.empty and hist["value"].notna().any():
                 rate_trends.append(hist.assign(label=ind.title))
@@ -191,10 +191,9 @@ def _counts_by_year(ctx: ReportContext, ind: Indicator) -> list[str]:
     hist = ctx.series[(ctx.series["indicator_id"] == ind.id) & (ctx.series["group_type"] == "all")]
     if hist.empty:
         return []
-    unit = "usd" if ind.unit == "usd" else "count"
     frame = hist.assign(Measure=hist["measure"].map(lambda m: m.replace("_", " ").capitalize()),
                         Year=hist["school_year"].astype(int).astype(str),
-                        Shown=[_cell(r, unit if r["measure"] != "usd" else "usd", ctx.min_cell_size)
+                        Shown=[_cell(r, "usd" if r["measure"] == "usd" else "count", ctx.min_cell_size)
                                for _, r in hist.iterrows()])
     wide = frame.pivot_table(index="Measure", columns="Year", values="Shown", aggfunc="first").reset_index()
     return [ctx.numbering.table(wide, f"{ind.title} by year", numeric=tuple(wide.columns[1:]))]
@@ -213,10 +212,6 @@ def _odds(ctx: ReportContext, ind: Indicator) -> list[str]:
         parts.append(ctx.numbering.figure(charts.odds_forest(
             data, f"Odds of on-time graduation by CTE course-taking, cohort {ctx.year}")))
     return parts
-
-
-def _median_earnings(ctx: ReportContext, ind: Indicator) -> list[str]:
-    return []
 
 
 def _family_wage(ctx: ReportContext, ind: Indicator) -> list[str]:
@@ -258,7 +253,6 @@ _SPECIAL = {
     "employer_engagement": _counts_by_year,
     "credit_savings_usd": _counts_by_year,
     "graduation_odds_by_cte": _odds,
-    "median_earnings_q2": _median_earnings,
     "family_sustaining_wage": _family_wage,
     "stakeholder_satisfaction": _satisfaction,
 }
@@ -294,14 +288,12 @@ def show_data_quality(ctx: ReportContext) -> None:
     for yr, gate in sorted(ctx.gates.items()):
         status = "passed the validation gate" if gate.passed else "was refused"
         parts.append(render.paragraph(f"{yr}: the submission {status}."))
-    warnings_md = ctx.gate.render_markdown() if hasattr(ctx.gate, "render_markdown") else ""
     warnings = getattr(ctx.gate, "warnings", [])
     if warnings:
         parts.append(render.paragraph(f"Warnings for {ctx.year} that do not block the report:"))
         parts.append(render.bullet_list([_warning_text(w) for w in warnings]))
     else:
         parts.append(render.paragraph(f"No data-quality warnings for {ctx.year}."))
-    del warnings_md
     _show(*parts)
 
 
@@ -326,5 +318,3 @@ def show_methods(ctx: ReportContext) -> None:
     ]
     _show(*parts)
 
-
-_ = (fmt_count, fmt_rate, fmt_usd, is_missing)
