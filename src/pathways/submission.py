@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathways.dictionary import FileSpec, load_dictionary, normalize_header
+from pathways.dictionary import FileSpec, load_dictionary
 from pathways.errors import PathwaysError
 from pathways.safety import check_partnership_id, check_year, submission_dir
 
@@ -110,10 +110,19 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
             "check for stray commas or unquoted text",
         )
 
-    frame = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-        skip_blank_lines=True, engine="c",
-    )
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=True, engine="c",
+        )
+    except pd.errors.ParserError:
+        # Only reached when the fast ragged check above was fooled; the exact check says where.
+        ragged = _ragged_rows(text, len(headers), exact=True) or [0]
+        raise FileRefused(
+            path, "rows_have_header_width",
+            f"{len(ragged)} row(s) do not have the {len(headers)} values the header names (row(s) "
+            f"{', '.join(str(r) for r in ragged[:5])}); check for stray commas or unquoted text",
+        ) from None
     frame.columns = headers
     # Match contract names regardless of case and surrounding spaces.
     by_lower = {c.lower(): c for c in spec.column_names}
@@ -128,8 +137,21 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
     return RawTable(path=path, spec=spec, frame=frame, extra_columns=extra)
 
 
-def _ragged_rows(text: str, width: int) -> list[int]:
+def _ragged_rows(text: str, width: int, exact: bool = False) -> list[int]:
     """Row numbers (as a spreadsheet shows them, header = 1) whose field count is not ``width``."""
+    if '"' not in text and not exact:
+        # Without quotes every comma is a delimiter. Fast path for big files: when the file
+        # holds exactly (width - 1) commas per non-blank line and no line holds more (the
+        # pandas C parser refuses those), no line holds fewer either.
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        blank = text.count("\n\n") + text.count("\n\r\n")
+        if text.count(",") == (width - 1) * (lines - blank) and not text.startswith("\n"):
+            return []
+        bad = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.count(",") != width - 1 and line.replace(",", "").strip():
+                bad.append(number)
+        return bad
     bad = []
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if row and len(row) != width and any(cell.strip() for cell in row):
@@ -165,10 +187,7 @@ def coerce(raw: RawTable) -> pd.DataFrame:
     """Typed frame with the contract's columns (absent optional columns as all-missing)."""
     out = {}
     for col in raw.spec.columns:
-        if col.name in raw.frame.columns:
-            text = raw.frame[col.name]
-        else:
-            text = pd.Series("", index=raw.frame.index)
+        text = raw.frame[col.name] if col.name in raw.frame.columns else pd.Series("", index=raw.frame.index)
         bad = invalid_mask(text, col.type)
         if bad.any():
             raise DataError(f"{raw.path.name}: column {col.name} has values that are not {col.type}")

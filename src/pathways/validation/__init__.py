@@ -1,0 +1,28 @@
+"""The validation gate: Great Expectations suites generated from the data dictionary.
+
+Public API (used by the CLI, the report and the run):
+:func:`validate_submission`, :func:`gate_history`, :func:`require_history_pass`,
+:func:`require_pass`, :class:`GateResult`, :class:`Finding`, :class:`GateRefused`,
+:func:`write_suites` / :func:`regenerate_suites`.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+from pathways.validation.gate import (  # noqa: E402  (GX reads the variable at import)
+    GateRefused,
+    gate_history,
+    require_history_pass,
+    require_pass,
+    validate_submission,
+)
+from pathways.validation.report import Finding, GateResult  # noqa: E402
+from pathways.validation.suites import drifted_suites, regenerate_suites, write_suites  # noqa: E402
+
+__all__ = [
+    "Finding", "GateRefused", "GateResult", "drifted_suites", "gate_history", "regenerate_suites",
+    "require_history_pass", "require_pass", "validate_submission", "write_suites",
+]

@@ -1,0 +1,486 @@
+"""The validation gate: run the GX suites on a submission, refuse it or let it pass.
+
+Order matters for privacy: :func:`pathways.submission.read_raw` refuses unreadable files
+and personal-data columns before any value is read; only then does GX see the contract
+columns (never the extra ones). GX results are turned into :class:`Finding` objects that
+hold counts and row numbers, never values, and the GX results are stripped of values
+before they are written as Data Docs.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pathways.dictionary import load_dictionary
+from pathways.errors import PathwaysError
+from pathways.safety import check_partnership_id, check_year
+from pathways.submission import FileRefused, RawTable, read_raw, submitted_years
+from pathways.validation import suites
+from pathways.validation.crossfile import build_cross_file_table, reference_checks
+from pathways.validation.prepare import prepare
+from pathways.validation.report import MAX_ROWS_SHOWN, Finding, GateResult
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# Values GX puts into results; none of them may leave the gate.
+_VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "unexpected_list", "unexpected_rows",
+               "observed_value_list", "details")
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_ROWS_SHOWN}
+FAST_FORMAT = {"result_format": "BOOLEAN_ONLY"}
+ROW_CHANGE_WARN = 0.5  # a file's row count moved more than 50% from the prior year
+ROW_CHANGE_MIN_ROWS = 20  # ... when the prior year had at least this many rows
+UNKNOWN_SHARE_WARN = 0.2  # more than 20% of a demographic column unknown or blank
+UNKNOWN_SHARE_MIN_ROWS = 20
+CACHE_ENV = "PATHWAYS_GATE_CACHE"
+
+
+class GateRefused(PathwaysError):
+    """A submission (one year or more) that the gate refused; str() is the clerk message."""
+
+    def __init__(self, result: GateResult | dict[int, GateResult]):
+        results = result if isinstance(result, dict) else {result.year: result}
+        self.results = {y: r for y, r in sorted(results.items())}
+        refused = [r for r in self.results.values() if not r.passed]
+        self.result = refused[-1] if refused else next(iter(self.results.values()))
+        super().__init__(refusal_message(refused or [self.result]))
+
+
+def refusal_message(refused: list[GateResult]) -> str:
+    """First line: what was refused and the first problem (run summaries show only that line)."""
+    first = refused[0]
+    years = ", ".join(str(r.year) for r in refused)
+    who = first.partnership_id or str(first.folder)
+    head = f"The validation gate refused {who} {years}"
+    if first.failures:
+        head += f": {first.failures[0].message}"
+    body = "\n\n".join(r.render_text() for r in refused)
+    return f"{head}\n\n{body}"
+
+
+# --------------------------------------------------------------------------- GX plumbing
+
+@cache
+def _batch_definition():
+    """One ephemeral context for the process: no files written, no progress bars, quiet logs."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    # GX fingerprints every frame it validates (an md5 over all values): ~2 s at 1M rows, and a
+    # hash of learner data in the results. Nothing here uses it, so switch it off.
+    pandas_execution_engine.HASH_THRESHOLD = 0
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    asset = context.data_sources.add_pandas("pathways").add_dataframe_asset("submission")
+    return asset.add_batch_definition_whole_dataframe("whole_file")
+
+
+def _run_suite(name: str, frame: pd.DataFrame, year: int, *, skip_columns_missing: bool = True):
+    """Validate ``frame`` with suite ``name``; expectations on absent columns are left out.
+
+    Absent optional columns are allowed; an absent required column is reported once, by its
+    ``required_column`` expectation, rather than again by every check on it.
+    """
+    import great_expectations as gx
+
+    suite = suites.load_suite(name)
+    present = set(frame.columns)
+    kept = [e for e in suite.expectations if _columns_of(e) <= present]
+    run_suite = gx.ExpectationSuite(name=suite.name, expectations=kept, meta=suite.meta)
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    parameters = suites.parameters_for_year(year)
+    # Two passes: GX's bookkeeping per expectation is ~3x lighter with BOOLEAN_ONLY, and most
+    # expectations pass; only the failed ones are run again for counts and row numbers.
+    result = batch.validate(run_suite, result_format=FAST_FORMAT, expectation_parameters=parameters)
+    failed = [r for r in result.results if not r.success]
+    if failed:
+        detail_suite = gx.ExpectationSuite(name=suite.name, expectations=[r.expectation_config for r in failed])
+        detailed = batch.validate(detail_suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
+        by_key = {_result_key(r): r for r in detailed.results}
+        result.results = [by_key.get(_result_key(r), r) if not r.success else r for r in result.results]
+    return result
+
+
+def _result_key(r) -> str:
+    config = r.expectation_config
+    return json.dumps([config.type, config.kwargs, config.meta], sort_keys=True, default=str)
+
+
+def _columns_of(expectation) -> set[str]:
+    kwargs = expectation.configuration.kwargs
+    cols = set()
+    for key in ("column", "column_A", "column_B"):
+        if kwargs.get(key):
+            cols.add(kwargs[key])
+    cols.update(kwargs.get("column_list") or [])
+    return cols
+
+
+def _scrub(validation_result) -> None:
+    """Drop every learner value GX keeps in a result (values of failing rows, counts by value)."""
+    for r in validation_result.results:
+        if r.result:
+            for key in _VALUE_KEYS:
+                r.result.pop(key, None)
+        if r.exception_info and r.exception_info.get("exception_message"):
+            r.exception_info["exception_message"] = "the check could not run"
+            r.exception_info["exception_traceback"] = None
+
+
+def _findings(validation_result, row_of_index=None) -> list[Finding]:
+    out = []
+    for r in validation_result.results:
+        if r.success:
+            continue
+        meta = dict(r.expectation_config.meta or {})
+        result = r.result or {}
+        count = int(result.get("unexpected_count") or 0)
+        index = [i for i in result.get("partial_unexpected_index_list") or [] if isinstance(i, int | float)]
+        rows = [int(row_of_index[int(i)]) for i in index] if row_of_index is not None else [int(i) for i in index]
+        if meta.get("check") == "required_column":
+            missing = ((result.get("details") or {}).get("mismatched") or {}).get("missing") or []
+            out.extend(Finding(meta["file"], column, "required_column", meta["expected"], 0, []) for column in missing)
+            continue
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            out.append(Finding(meta.get("file", "?"), meta.get("column"), meta.get("check", "check_failed"),
+                               meta.get("expected", ""), 0, [],
+                               f"{meta.get('file', '?')}, column {meta.get('column')}: the check "
+                               f"{meta.get('check')} could not run; please report this to the analyst."))
+            continue
+        out.append(Finding(meta["file"], meta.get("column"), meta["check"], meta["expected"], count, sorted(rows)))
+    return out
+
+
+def _refusal_finding(exc: FileRefused) -> Finding:
+    message = str(exc)
+    return Finding(exc.path.name, exc.column, exc.check, "a readable UTF-8 CSV file without personal data",
+                   0, [], message if message.endswith(".") else message + ".")
+
+
+# --------------------------------------------------------------------------- history helpers
+
+@cache
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Content hash of a file, memoised per (path, size, mtime) for the life of the process."""
+    st = Path(path).stat()
+    return _digest(str(path), st.st_size, st.st_mtime_ns)
+
+
+@cache
+def _key_column(path: str, size: int, mtime_ns: int, column: str) -> pd.Index | None:
+    """Distinct values of one column of an earlier year's file (``None`` when unreadable)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            columns = [c.strip() for c in next(csv.reader([fh.readline()]), [])]
+        match = next((c for c in columns if c.lower() == column.lower()), None)
+        if match is None:
+            return pd.Index([])
+        position = columns.index(match)
+        values = pd.read_csv(path, usecols=[position], dtype=str, encoding="utf-8-sig",
+                             keep_default_na=False, na_filter=False).iloc[:, 0].str.strip()
+        return pd.Index(values[values != ""].unique())
+    except (UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError, OSError):
+        return None
+
+
+def _earlier_keys(history_dir: Path, year: int) -> dict[tuple[str, str], pd.Index]:
+    """Values of every referenced column in the files of the years before ``year``."""
+    dictionary = load_dictionary()
+    targets = {(c.target_file, c.target_column) for c in reference_checks() if c.scope != "same_year"}
+    out: dict[tuple[str, str], pd.Index] = {}
+    for y in _year_folders(history_dir):
+        if y >= year:
+            continue
+        for file, column in targets:
+            path = history_dir / str(y) / dictionary.file(file).filename
+            if path.is_file():
+                st = path.stat()
+                keys = _key_column(str(path), st.st_size, st.st_mtime_ns, column)
+                if keys is not None:
+                    out[(file, column)] = out.get((file, column), pd.Index([])).append(keys)
+    return out
+
+
+def _year_folders(history_dir: Path) -> list[int]:
+    if not history_dir.is_dir():
+        return []
+    return sorted(int(p.name) for p in history_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+def _count_records(path: Path) -> int | None:
+    """Fast, approximate record count (lines minus header) for the year-on-year warning."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(lines - 1, 0)
+
+
+# --------------------------------------------------------------------------- warnings
+
+def _warnings_for_file(raw: RawTable, frame: pd.DataFrame) -> list[Finding]:
+    spec = raw.spec
+    out = []
+    for extra in raw.extra_columns:
+        out.append(Finding(spec.filename, extra, "unknown_column", "only the columns of the data contract", 0, [],
+                           f"{spec.filename}, column {extra}: this column is not part of the data contract and was "
+                           "not read; check that its name is spelled as in the template."))
+    n = len(frame)
+    if n >= UNKNOWN_SHARE_MIN_ROWS:
+        for col in spec.columns:
+            if col.name not in frame.columns:
+                continue
+            if col.required and ((col.type == "enum" and "unknown" in col.values) or (col.type == "bool" and col.nullable)):
+                values = frame[col.name]
+                unknown = values.isna() | (values == "unknown") if col.type == "enum" else values.isna()
+                share = float(unknown.mean())
+                if share > UNKNOWN_SHARE_WARN:
+                    out.append(Finding(
+                        spec.filename, col.name, "unknown_share",
+                        f"at most {UNKNOWN_SHARE_WARN:.0%} unknown or blank", int(unknown.sum()), [],
+                        f"{spec.filename}, column {col.name}: {share:.0%} of rows are unknown or blank; "
+                        "indicators by this group will be less reliable."))
+    return out
+
+
+def _row_change_warnings(folder: Path, year: int, history_dir: Path | None, files: dict[str, int]) -> list[Finding]:
+    if history_dir is None:
+        return []
+    prior_years = [y for y in _year_folders(history_dir) if y < year]
+    if not prior_years:
+        return []
+    prior = history_dir / str(prior_years[-1])
+    out = []
+    for spec in load_dictionary().files.values():
+        before_path = prior / spec.filename
+        if not before_path.is_file():
+            continue
+        before = _count_records(before_path)
+        if spec.filename not in files and not (folder / spec.filename).is_file():
+            out.append(Finding(spec.filename, None, "file_not_submitted", f"{spec.filename} as in {prior.name}", 0, [],
+                               f"{spec.filename}: submitted for {prior.name} but not for {year}; indicators that "
+                               "need it will read \"not submitted\"."))
+            continue
+        now = files.get(spec.filename)
+        if before is None or now is None or before < ROW_CHANGE_MIN_ROWS:
+            continue
+        change = (now - before) / before
+        if abs(change) > ROW_CHANGE_WARN:
+            out.append(Finding(spec.filename, None, "row_count_change",
+                               f"a row count within {ROW_CHANGE_WARN:.0%} of {prior.name}'s", now, [],
+                               f"{spec.filename}: {now:,} rows, {change:+.0%} compared with about {before:,} rows "
+                               f"in {prior.name}; check that the file is complete."))
+    return out
+
+
+# --------------------------------------------------------------------------- the gate
+
+def validate_submission(folder: Path, year: int, *, partnership_id: str | None = None,
+                        history_dir: Path | None = None, docs_dir: Path | None = None) -> GateResult:
+    """Validate one year's folder of CSV files.
+
+    ``history_dir`` (``<data>/<partnership>``) lets the gate check learners against earlier
+    years; without it those cross-year checks are skipped with a warning. ``docs_dir``
+    receives ``result.json`` and GX Data Docs (stripped of values).
+    """
+    folder = Path(folder)
+    year = check_year(year)
+    if not folder.is_dir():
+        raise PathwaysError(f"there is no folder {folder} to validate")
+    dictionary = load_dictionary()
+    failures: list[Finding] = []
+    warnings: list[Finding] = []
+    files: dict[str, int] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    gx_results = []
+
+    known = {spec.filename for spec in dictionary.files.values()}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() == ".csv" and path.name not in known:
+            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
+                                    f"{path.name}: not a file of the data contract; it was not read."))
+
+    refused_files: set[str] = set()
+    for name, spec in dictionary.files.items():
+        path = folder / spec.filename
+        if not path.is_file():
+            if spec.required:
+                failures.append(Finding(spec.filename, None, "required_file", f"a {spec.filename} file", 0, [],
+                                        f"{spec.filename}: the file is missing; every submission must include it."))
+                refused_files.add(name)
+            continue
+        try:
+            raw = read_raw(path, spec)
+        except FileRefused as exc:
+            failures.append(_refusal_finding(exc))
+            refused_files.add(name)
+            continue
+        files[spec.filename] = raw.n_rows
+        frame = prepare(raw)
+        raw.frame = pd.DataFrame()  # the text copy is no longer needed: free it before GX runs
+        warnings.extend(_warnings_for_file(raw, frame))
+        result = _run_suite(name, frame, year)
+        failures.extend(_findings(result))
+        _scrub(result)
+        gx_results.append((name, result))
+        frames[name] = frame
+
+    cross = _cross_file(frames, refused_files, year, history_dir)
+    if cross is not None:
+        result, table, skipped = cross
+        failures.extend(_findings(result, row_of_index=table["row"].to_numpy()))
+        _scrub(result)
+        gx_results.append((suites.CROSS_FILE_SUITE, result))
+        for ref in skipped:
+            warnings.append(Finding(f"{ref.file}.csv", ref.column, "cross_year_skipped", ref.expected, 0, [],
+                                    f"{ref.file}.csv, column {ref.column}: not checked against earlier years' "
+                                    f"{ref.target_file}.csv, which were not available here."))
+    warnings.extend(_row_change_warnings(folder, year, history_dir, files))
+
+    gate = GateResult(partnership_id=partnership_id, year=year, folder=folder, passed=not failures,
+                      failures=failures, warnings=warnings, files=files)
+    if docs_dir is not None:
+        write_outputs(gate, gx_results, Path(docs_dir))
+    return gate
+
+
+def _cross_file(frames, refused_files, year, history_dir):
+    referencing = {c.file for c in reference_checks()}
+    if not referencing & set(frames):
+        return None
+    earlier = _earlier_keys(Path(history_dir), year) if history_dir is not None else None
+    table, skipped = build_cross_file_table(frames, earlier)
+    # A check against a refused file (or one missing the key column) would call every row an
+    # orphan: that file's own refusal says enough.
+    drop = {c.table_column for c in reference_checks()
+            if c.target_file in refused_files
+            or (c.target_file in frames and c.target_column not in frames[c.target_file].columns)}
+    drop |= {c.table_column for c in skipped}
+    result = _run_suite(suites.CROSS_FILE_SUITE, table.drop(columns=sorted(drop & set(table.columns))), year)
+    return result, table, skipped
+
+
+def write_outputs(gate: GateResult, gx_results: list, docs_dir: Path) -> None:
+    """``result.json`` (the clerk's findings) and GX Data Docs of the value-free GX results."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    (docs_dir / "result.json").write_text(json.dumps(gate.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if not gx_results:
+        return
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    # A fresh context per site, so the index lists this submission's results only.
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    site = "pathways_gate"
+    context.add_data_docs_site(site, {
+        "class_name": "SiteBuilder", "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir / "data_docs")},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    run_name = f"{gate.partnership_id or 'folder'}-{gate.year}"
+    for name, result in gx_results:
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=f"{suites.SUITE_PREFIX}.{name}"),
+            run_id=RunIdentifier(run_name=run_name), batch_identifier=name)
+        context.validation_results_store.set(key, result)
+    context.build_data_docs(site_names=[site])
+    gate.docs_path = docs_dir / "data_docs" / "index.html"
+
+
+# --------------------------------------------------------------------------- history of a partnership
+
+_MEMORY: dict[str, dict] = {}
+
+
+def _history_key(data_dir: Path, partnership_id: str, year: int) -> str:
+    """Hash of every file a year's result depends on: its own files and the earlier years' ones."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps([partnership_id, year, suites.suite_text(suites.CROSS_FILE_SUITE)]).encode())
+    h.update(json.dumps(suites.suite_dicts(), sort_keys=True).encode())
+    root = Path(data_dir) / partnership_id
+    for y in _year_folders(root):
+        if y > year:
+            continue
+        for path in sorted((root / str(y)).iterdir()):
+            if path.is_file():
+                h.update(f"{y}/{path.name}:{file_digest(path)}".encode())
+    return h.hexdigest()
+
+
+def gate_history(data_dir: Path, partnership_id: str, year: int, *,
+                 cache_dir: Path | None = None) -> dict[int, GateResult]:
+    """Gate every submitted year up to ``year``; results are reused while the files are unchanged.
+
+    Results are cached in memory by content hash, and also as JSON under ``cache_dir`` (or
+    the folder named by the ``PATHWAYS_GATE_CACHE`` environment variable) when given: never
+    under the data folder, which may be read-only.
+    """
+    data_dir = Path(data_dir)
+    check_partnership_id(partnership_id)
+    year = check_year(year)
+    years = [y for y in submitted_years(data_dir, partnership_id) if y <= year]
+    if year not in years:
+        raise PathwaysError(f"there is no submission for {partnership_id} {year} under {data_dir}/")
+    cache_dir = cache_dir or (Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else None)
+    out: dict[int, GateResult] = {}
+    for y in years:
+        key = _history_key(data_dir, partnership_id, y)
+        cached = _MEMORY.get(key)
+        if cached is None and cache_dir is not None:
+            path = Path(cache_dir) / f"gate-{key}.json"
+            if path.is_file():
+                try:
+                    cached = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    cached = None
+        if cached is None:
+            result = validate_submission(data_dir / partnership_id / str(y), y, partnership_id=partnership_id,
+                                         history_dir=data_dir / partnership_id)
+            cached = result.to_dict()
+        _MEMORY[key] = cached
+        if cache_dir is not None and not (Path(cache_dir) / f"gate-{key}.json").is_file():
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            (Path(cache_dir) / f"gate-{key}.json").write_text(json.dumps(cached), encoding="utf-8")
+        out[y] = GateResult.from_dict(cached)
+    return out
+
+
+def require_pass(result: GateResult | dict[int, GateResult]) -> GateResult | dict[int, GateResult]:
+    """Return ``result`` unchanged, or raise :class:`GateRefused` when anything in it was refused."""
+    results = result if isinstance(result, dict) else {result.year: result}
+    if any(not r.passed for r in results.values()):
+        raise GateRefused(results)
+    return result
+
+
+def require_history_pass(data_dir: Path, partnership_id: str, year: int, *,
+                         cache_dir: Path | None = None) -> dict[int, GateResult]:
+    """Every year up to ``year`` passed the gate, or :class:`GateRefused` names the refused years."""
+    results = gate_history(data_dir, partnership_id, year, cache_dir=cache_dir)
+    require_pass(results)
+    return results

@@ -1,0 +1,209 @@
+"""The validation gate: the good submission passes, each bad variant fails exactly one check.
+
+The corpus lives in ``tests/bad_inputs/corpus.py``: a small valid two-year submission and
+one variant per fault, built by editing it. Each refusal must name the file, column and
+check id, and refusing must stop everything downstream (``require_history_pass`` raises).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bad_inputs import corpus
+from pathways.errors import PathwaysError
+from pathways.validation import (
+    GateRefused,
+    GateResult,
+    gate_history,
+    require_history_pass,
+    validate_submission,
+)
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    """``<data>/<PID>`` holding the valid submission of every year."""
+    return corpus.write_good(tmp_path_factory.mktemp("good") / "data")
+
+
+def _variant(good: Path, tmp_path: Path, edit) -> Path:
+    return corpus.make_variant(good, tmp_path / "data" / corpus.PID, edit)
+
+
+def test_good_submission_passes_every_year(good: Path) -> None:
+    results = require_history_pass(good.parent, corpus.PID, 2024)
+    assert sorted(results) == list(corpus.YEARS)
+    for year, result in results.items():
+        assert isinstance(result, GateResult)
+        assert result.passed, result.render_text()
+        assert result.failures == []
+        assert result.files["learners.csv"] == 32
+        assert result.year == year and result.partnership_id == corpus.PID
+    assert results[2024].files["postsecondary.csv"] == 4
+
+
+@pytest.mark.parametrize("name", sorted(corpus.BAD))
+def test_bad_submission_is_refused_with_one_named_check(good: Path, tmp_path: Path, name: str) -> None:
+    edit, file, column, check = corpus.BAD[name]
+    root = _variant(good, tmp_path, edit)
+    # Nothing downstream runs on refused data: the report's entry point raises.
+    with pytest.raises(GateRefused) as refused:
+        require_history_pass(root.parent, corpus.PID, 2024)
+    assert isinstance(refused.value, PathwaysError)
+    assert file in str(refused.value).splitlines()[0]
+    assert [r.year for r in refused.value.results.values() if not r.passed] == [2024]
+    result = refused.value.results[2024]
+    assert not result.passed
+    assert [(f.file, f.column, f.check) for f in result.failures] == [(file, column, check)], result.render_text()
+    finding = result.failures[0]
+    assert file in finding.message
+    if finding.count:
+        assert finding.rows and all(r >= 2 for r in finding.rows)  # spreadsheet rows: header is row 1
+        assert f"row {finding.rows[0]}" in finding.message or f"rows {finding.rows[0]}" in finding.message
+
+
+@pytest.mark.parametrize("name", sorted(corpus.GOOD))
+def test_real_world_spellings_are_accepted(good: Path, tmp_path: Path, name: str) -> None:
+    root = _variant(good, tmp_path, corpus.GOOD[name])
+    result = validate_submission(root / "2024", 2024, partnership_id=corpus.PID, history_dir=root)
+    assert result.passed, result.render_text()
+
+
+@pytest.mark.parametrize("name", ["personal_data_first_name", "personal_data_dob", "personal_data_email"])
+def test_personal_data_is_refused_without_reading_values(good: Path, tmp_path: Path, name: str, capsys) -> None:
+    from pathways.validation.command import run_validate
+
+    edit, file, column, _ = corpus.BAD[name]
+    root = _variant(good, tmp_path, edit)
+    registry = corpus.write_registry(tmp_path / "registry.yml")
+    out = tmp_path / "out"
+    for as_json in (False, True):
+        code = run_validate(corpus.PID, 2024, data_dir=root.parent, registry_path=registry, out_dir=out,
+                            as_json=as_json)
+        assert code == 1
+        printed = capsys.readouterr()
+        assert corpus.SECRET not in printed.out + printed.err
+        assert column in printed.out and file in printed.out
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert corpus.SECRET.encode() not in path.read_bytes(), path
+
+
+def test_results_hold_no_learner_values(good: Path, tmp_path: Path) -> None:
+    """Findings, result.json and the GX Data Docs carry row numbers, never the failing values."""
+    def edit(folder: Path) -> None:
+        corpus._set("learners", 3, sex="Zyx-Secret-Sex")(folder)
+        corpus._set("cte_courses", 5, learner_id="L-SECRET-77")(folder)
+
+    root = _variant(good, tmp_path, edit)
+    docs = tmp_path / "docs"
+    result = validate_submission(root / "2024", 2024, partnership_id=corpus.PID, history_dir=root, docs_dir=docs)
+    assert {(f.file, f.check) for f in result.failures} == {
+        ("learners.csv", "allowed_values"), ("cte_courses.csv", "reference_same_year")}
+    text = json.dumps(result.to_dict()) + result.render_text() + result.render_markdown()
+    assert "Zyx-Secret-Sex" not in text and "L-SECRET-77" not in text
+    assert (docs / "result.json").is_file()
+    assert (docs / "data_docs" / "index.html").is_file()
+    for path in docs.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json"):
+            data = path.read_bytes()
+            assert b"Zyx-Secret-Sex" not in data and b"L-SECRET-77" not in data, path
+            assert b"L-0005" not in data, path  # no learner id at all
+
+
+def test_to_dict_shape(good: Path, tmp_path: Path) -> None:
+    root = _variant(good, tmp_path, corpus._set("learners", 2, grade_level="13"))
+    data = validate_submission(root / "2024", 2024, history_dir=root).to_dict()
+    json.dumps(data)
+    assert data["passed"] is False and data["status"] == "refused"
+    (finding,) = data["failures"]
+    assert set(finding) == {"file", "column", "check", "expected", "count", "rows", "message"}
+    assert finding["rows"] == [4] and finding["count"] == 1
+    assert finding["message"] == ("learners.csv, column grade_level: 1 row has a value that is not a whole number "
+                                  "from 6 to 12 (row 4). Expected: a whole number from 6 to 12.")
+    assert GateResult.from_dict(data).to_dict() == data
+
+
+def test_several_bad_rows_show_at_most_five_row_numbers(good: Path, tmp_path: Path) -> None:
+    def fn(rows):
+        for r in rows[:8]:
+            r["grade_level"] = "5"
+        return rows
+
+    root = _variant(good, tmp_path, corpus._edit("learners", fn))
+    (finding,) = validate_submission(root / "2024", 2024, history_dir=root).failures
+    assert finding.count == 8
+    assert finding.rows == [2, 3, 4, 5, 6]
+    assert "8 rows" in finding.message and "(rows 2, 3, 4, 5, 6, ...)" in finding.message
+
+
+def test_unknown_extra_column_is_a_warning(good: Path, tmp_path: Path) -> None:
+    root = _variant(good, tmp_path, corpus._add_column("learners", "homeroom", "B12"))
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed
+    assert ("learners.csv", "homeroom", "unknown_column") in {(w.file, w.column, w.check) for w in result.warnings}
+
+
+def test_row_count_change_is_a_warning(good: Path, tmp_path: Path) -> None:
+    root = _variant(good, tmp_path, corpus._edit("cte_courses", lambda rows: rows[:10]))
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed
+    assert "row_count_change" in {w.check for w in result.warnings}
+
+
+def test_clerk_folder_without_history_skips_cross_year_checks(good: Path, tmp_path: Path) -> None:
+    import shutil
+
+    lone = tmp_path / "to-send"
+    shutil.copytree(good / "2024", lone)
+    result = validate_submission(lone, 2024)
+    assert result.passed
+    skipped = {(w.file, w.column) for w in result.warnings if w.check == "cross_year_skipped"}
+    assert ("postsecondary.csv", "learner_id") in skipped and ("employment.csv", "learner_id") in skipped
+
+
+def test_year_is_a_parameter_of_the_run(good: Path) -> None:
+    """The same files checked as another year fail the year rule (the suite is not rebuilt per year)."""
+    result = validate_submission(good / "2023", 2022)
+    checks = {(f.file, f.column, f.check) for f in result.failures}
+    assert ("learners.csv", "school_year", "school_year") in checks
+    assert ("credentials.csv", "earned_date", "date_window") in checks
+
+
+def test_gate_history_is_cached_by_content(good: Path, tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    data = tmp_path / "data"
+    shutil.copytree(good, data / corpus.PID)
+    gate_history(data, corpus.PID, 2024)
+    start = time.perf_counter()
+    again = gate_history(data, corpus.PID, 2024)
+    assert time.perf_counter() - start < 0.5
+    assert all(r.passed for r in again.values())
+    corpus._set("learners", 2, grade_level="13")(data / corpus.PID / "2024")
+    with pytest.raises(GateRefused):
+        require_history_pass(data, corpus.PID, 2024)
+    cache = tmp_path / "cache"
+    first = gate_history(data, corpus.PID, 2023, cache_dir=cache)
+    assert list(cache.glob("gate-*.json")) and first[2023].passed
+
+
+def test_missing_year_is_an_error_not_a_refusal(good: Path) -> None:
+    with pytest.raises(PathwaysError) as err:
+        gate_history(good.parent, corpus.PID, 2030)
+    assert not isinstance(err.value, GateRefused)
+
+
+def test_demo_data_passes_the_gate(demo_data_small: Path, registry) -> None:
+    """The synthetic demo partnerships are what a report is built from: they must pass every year."""
+    pid = registry.ids[-1]
+    years = sorted(int(p.name) for p in (demo_data_small / pid).iterdir() if p.is_dir())
+    results = require_history_pass(demo_data_small, pid, years[-1])
+    assert sorted(results) == years
+    for result in results.values():
+        assert "learners.csv" in result.files
+        assert not [w for w in result.warnings if w.check in ("unknown_column", "unknown_file")]
