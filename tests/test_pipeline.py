@@ -175,3 +175,130 @@ def test_published_version_holds_everything(pipeline):
     assert (version / "book" / "book" / "methods.html").is_file()
     cite = (version / "book" / "partnerships" / PARTNERSHIP / f"{YEAR}.html").read_text(encoding="utf-8")
     assert "Cite this report" in cite and "@techreport" in cite and "reports/2025.1/book/partnerships" in cite
+
+
+# ------------------------------------------------------------------ in a browser
+@pytest.fixture(scope="module")
+def served(pipeline):
+    """The published folder on a localhost HTTP server (the switcher needs HTTP or a static host)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(_QuietHandler, directory=str(pipeline["out"]))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from conftest import chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _open(browser, url):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    response = page.goto(url, wait_until="networkidle")
+    assert response is not None and response.ok, url
+    return page, errors, failed
+
+
+@pytest.mark.browser
+def test_landing_page_and_report_render_without_errors(browser, served):
+    page, errors, failed = _open(browser, f"{served}/2025.1/book/index.html")
+    assert "partnership" in page.inner_text("main").lower()
+    link = page.locator(f"nav a[href*='partnerships/{PARTNERSHIP}/{YEAR}']").first
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert f"partnerships/{PARTNERSHIP}/{YEAR}" in page.url
+    body = page.inner_text("main")
+    assert "Figure 1" in body and "Cite this report" in body
+    images = page.locator("main img")
+    assert images.count() > 0
+    for i in range(images.count()):
+        assert (images.nth(i).get_attribute("alt") or "").strip()
+    assert not errors, errors
+    assert not failed, failed
+    page.close()
+
+
+@pytest.mark.browser
+def test_version_switcher_lists_both_versions_and_marks_the_latest(browser, served, pipeline):
+    assert (pipeline["out"] / "2025.2").is_dir(), "the publish test makes 2025.2 first"
+    page, errors, _ = _open(browser, f"{served}/2025.1/book/index.html")
+    switcher = page.locator(".pw-version").first
+    switcher.locator("summary").click()
+    items = switcher.locator(".pw-version-list a")
+    labels = [items.nth(i).inner_text() for i in range(items.count())]
+    assert any(label.startswith("2025.2 (latest)") for label in labels), labels
+    assert any(label.startswith("2025.1") for label in labels), labels
+    switcher.locator(".pw-version-list a", has_text="2025.2").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/2025.2/book/" in page.url
+    page.goto(f"{served}/latest/index.html", wait_until="networkidle")
+    assert "/2025.2/book/index.html" in page.url
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.browser
+def test_search_finds_a_report(browser, served):
+    page, errors, _ = _open(browser, f"{served}/2025.1/book/search.html?q=graduation")
+    page.wait_for_selector("#search-results li", timeout=20_000)
+    assert page.locator("#search-results li").count() > 0
+    assert not errors, errors
+    page.close()
+
+
+def test_no_broken_internal_links(pipeline):
+    from urllib.parse import unquote, urlparse
+
+    book = pipeline["out"] / "2025.1" / "book"
+    broken = []
+    for page in book.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            url = urlparse(href)
+            if url.scheme or href.startswith(("#", "mailto:", "data:", "javascript:")) or not url.path:
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            inside_versions = pipeline["out"].resolve()
+            if not target.exists() and inside_versions in target.parents:
+                broken.append(f"{page.relative_to(book)} -> {href}")
+    assert not broken, broken[:20]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("href", "src"):
+            if attrs.get(key) and tag in ("a", "link", "img", "script"):
+                self.hrefs.append(attrs[key])

@@ -22,8 +22,8 @@ import yaml
 from pathways import methods
 from pathways.errors import PathwaysError
 from pathways.registry import Registry
-from pathways.safety import md_escape
 from pathways.run import REPO_ROOT, load_manifest
+from pathways.safety import md_escape
 
 BOOK_PAGES = REPO_ROOT / "book"
 ASSETS = Path(str(files("pathways").joinpath("book_assets")))

@@ -72,19 +72,25 @@ def templates(
 
 @app.command()
 def validate(
-    partnership: Annotated[str, typer.Argument(help="Partnership id, or a folder of CSV files to check")],
+    partnership: Annotated[str | None, typer.Argument(help="Partnership id, or a folder of CSV files to check")] = None,
     year: Annotated[int | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)")] = None,
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
     as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable result")] = False,
+    regenerate_suites: Annotated[bool, typer.Option(
+        "--regenerate-suites", help="Rewrite validations/*.json from the data dictionary and exit")] = False,
 ) -> None:
     """Run the validation gate on a partnership-year (or a folder) and say what is wrong.
 
-    Exit 0 when the submission passes, 1 when it is refused.
+    Exit 0 when the submission passes, 1 when it is refused, 2 when the arguments are wrong.
     """
-    from pathways.validation.command import run_validate
+    from pathways.validation.command import run_regenerate_suites, run_validate
 
+    if regenerate_suites:
+        raise typer.Exit(run_regenerate_suites())
+    if partnership is None:
+        _fail(PathwaysError("name a partnership id (with an optional year) or a folder of CSV files to check"))
     try:
         code = run_validate(partnership, year, data_dir=data, registry_path=registry, out_dir=out, as_json=as_json)
     except PathwaysError as exc:

@@ -17,9 +17,9 @@ from IPython.display import HTML, display
 from pathways import charts, render, story
 from pathways.catalogue import Indicator, load_catalogue
 from pathways.export import write_export
-from pathways.labels import group_value_label
+from pathways.labels import group_type_label, group_value_label
 from pathways.registry import Partnership, load_registry
-from pathways.theme import fmt_value
+from pathways.theme import fmt_count, fmt_rate, fmt_value, is_missing
 
 RATE_GROUP_TYPES = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
                     "has_disability", "industry_sector")
@@ -118,8 +118,11 @@ def show_section(ctx: ReportContext, section_id: str) -> None:
     catalogue = load_catalogue()
     parts: list[str] = []
     rate_trends = []
+    charted = False
     for ind in catalogue.in_section(section_id):
-        parts.extend(_indicator_block(ctx, ind))
+        block, drew_groups = _indicator_block(ctx, ind, chart_groups=not charted)
+        parts.extend(block)
+        charted = charted or drew_groups
         if ind.unit == "rate":
             hist = ctx.history(ind.id, "rate")
             if not hist.empty and hist["value"].notna().any():
@@ -135,32 +138,60 @@ def section_title(section_id: str) -> str:
     return next(s.title for s in load_catalogue().sections if s.id == section_id)
 
 
-def _indicator_block(ctx: ReportContext, ind: Indicator) -> list[str]:
+def _indicator_block(ctx: ReportContext, ind: Indicator, *, chart_groups: bool) -> tuple[list[str], bool]:
+    """The indicator's sentence and its breakdown; whether the breakdown was drawn as a chart.
+
+    A section draws its first rate breakdown as a chart and the others as tables: a chart of
+    every breakdown made reports long and slow to render, and the tables read as well.
+    """
     rows = ctx.rows(ind.id)
     parts = [render.heading(ind.title + (f" [{ind.code}]" if ind.code else ""), 3)]
     if rows.empty:
-        return [*parts, render.note("Not computed for this year.")]
+        return [*parts, render.note("Not computed for this year.")], False
     status = rows["status"].iloc[0]
     if status == "not_submitted":
         files = ", ".join(f"{f}.csv" for f in ind.inputs)
         return [*parts, render.note(f"Not submitted: this indicator needs {files}, which the partnership "
-                                    f"did not send for {ctx.year}.")]
+                                    f"did not send for {ctx.year}.")], False
     if status == "not_available":
         reason = rows["note"].dropna().iloc[0] if rows["note"].notna().any() else "not enough data"
-        return [*parts, render.note(f"Not available for {ctx.year}: {reason}.")]
+        return [*parts, render.note(f"Not available for {ctx.year}: {reason}.")], False
     parts.append(render.paragraph(story.indicator_sentence(ind, ctx.export, ctx.year, ctx.min_cell_size)))
     special = _SPECIAL.get(ind.id)
     if special:
-        parts.extend(special(ctx, ind))
-    elif ind.unit == "rate":
-        groups = ctx.rows(ind.id, "rate", None)
-        groups = groups[groups["group_type"].isin(RATE_GROUP_TYPES)]
-        if not groups.empty:
-            overall = ctx.first(ind.id, "rate")
-            chart = charts.group_bars(groups, None if overall is None else overall["value"],
-                                      f"{ind.title} by group, {ctx.year}", "rate", ctx.min_cell_size)
-            parts.append(ctx.numbering.figure(chart))
-    return parts
+        return [*parts, *special(ctx, ind)], False
+    if ind.unit != "rate":
+        return parts, False
+    groups = ctx.rows(ind.id, "rate", None)
+    groups = groups[groups["group_type"].isin(RATE_GROUP_TYPES)]
+    if groups.empty:
+        return parts, False
+    if chart_groups:
+        overall = ctx.first(ind.id, "rate")
+        chart = charts.group_bars(groups, None if overall is None else overall["value"],
+                                  f"{ind.title} by group, {ctx.year}", "rate", ctx.min_cell_size)
+        return [*parts, ctx.numbering.figure(chart)], True
+    return [*parts, ctx.numbering.table(_group_table(groups, ctx.min_cell_size),
+                                        f"{ind.title} by group, {ctx.year}",
+                                        numeric=("Rate", "95% interval", "Learners", "Gap (points)"))], False
+
+
+def _group_table(groups: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
+    """A rate's breakdown as display strings: rate, interval, denominator and the flagged gap."""
+    out = []
+    for r in groups.itertuples():
+        hidden = bool(r.suppressed) or is_missing(r.value)
+        gap = "" if hidden or is_missing(r.gap_pp) else (
+            f"{float(r.gap_pp):+.1f} ± {float(r.gap_moe_pp):.1f}" + (" (gap)" if not is_missing(r.is_gap) and bool(r.is_gap) else ""))
+        out.append({
+            "Group": f"{group_type_label(r.group_type)}: {group_value_label(r.group_type, r.group_value)}",
+            "Rate": f"suppressed ({r.suppression_reason or f'fewer than {min_cell_size}'})" if hidden
+            else fmt_rate(r.value),
+            "95% interval": "" if hidden or is_missing(r.ci_low) else f"{fmt_rate(r.ci_low)}–{fmt_rate(r.ci_high)}",
+            "Learners": "" if hidden else fmt_count(r.denominator),
+            "Gap (points)": gap,
+        })
+    return pd.DataFrame(out)
 
 
 def _cell(row: pd.Series, unit: str, min_cell_size: int, column: str = "value") -> str:

@@ -195,11 +195,22 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # Each report re-gates every earlier year; the gate caches results by file content here
+    # (never under the data folder, which may be read-only).
+    cache = job.output_dir.parents[1] / ".cache"
+    os.environ.setdefault("PATHWAYS_GATE_CACHE", str(cache))
+    os.environ.setdefault("PATHWAYS_INDICATOR_CACHE", str(cache))
     start = time.monotonic()
     staging = job.output_dir.with_name(job.output_dir.name + ".running")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     params = {**job.parameters, "output_dir": str(staging)}
+    if job.kind == "report":
+        refusal = _gate_in_worker(job)
+        if refusal is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            return JobResult(job.key, "refused", time.monotonic() - start, refusal, job.input_hash,
+                             datetime.now(UTC).isoformat(timespec="seconds"))
     name = "report.ipynb" if job.kind == "report" else "overview.ipynb"
     last_error: Exception | None = None
     for attempt in range(2):
@@ -227,6 +238,21 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
     shutil.rmtree(job.output_dir, ignore_errors=True)
     os.replace(staging, job.output_dir)
     return JobResult(job.key, "ok", seconds, "", job.input_hash, finished)
+
+
+def _gate_in_worker(job: Job) -> str | None:
+    """Gate the job's years in this long-lived worker, which imports Great Expectations once.
+
+    The results land in the gate cache, so the notebook's own gate call finds them without
+    importing GX (seconds per notebook); a refused year is reported without starting a kernel.
+    """
+    from pathways.validation import GateRefused, require_history_pass
+
+    try:
+        require_history_pass(Path(job.parameters["data_dir"]), job.partnership_id, job.year)
+    except GateRefused as exc:
+        return str(exc).splitlines()[0][:500]
+    return None
 
 
 def _classify(exc: Exception) -> tuple[str, str]:
@@ -263,7 +289,8 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
     with Progress(*columns, disable=not progress, transient=False) as bar:
         task = bar.add_task("executing notebooks", total=len(todo))
         for phase in ("report", "overview"):
-            batch = [j for j in todo if j.kind == phase]
+            # Earliest years first: later reports then find the years they show already cached.
+            batch = sorted((j for j in todo if j.kind == phase), key=lambda j: (j.year, j.key))
             if not batch:
                 continue
             with ProcessPoolExecutor(max_workers=min(workers, len(batch))) as pool:

@@ -36,6 +36,7 @@ def apply_theme() -> None:
         },
     )
     plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["svg.hashsalt"] = "pathways"  # stable element ids: same data, same bytes
 
 
 def is_missing(value: object) -> bool:

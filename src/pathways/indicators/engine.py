@@ -16,6 +16,7 @@ from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
 from pathways.export import EXPORT_COLUMNS, conform
 from pathways.indicators import after_hs, credentials, early_credit, graduation, health, odds, pathways_, wbl
+from pathways.indicators import cache as indicator_cache
 from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
 from pathways.indicators.goals import MAIN_COUNT, add_goals
 from pathways.indicators.trends import add_trends
@@ -120,9 +121,18 @@ class _Submissions:
 def compute_series(data_dir, registry: Registry, partnership_id: str, year: int) -> pd.DataFrame:
     """Rows of every submitted year from the baseline year to ``year``, each from the history up to it."""
     partnership = registry.get(partnership_id)
-    subs = _Submissions(Path(data_dir), partnership_id, int(year))
-    frames = [compute_year(subs.history(y), partnership, registry.min_cell_size)
-              for y in subs.years if partnership.baseline_year <= y <= int(year)]
+    data_dir = Path(data_dir)
+    wanted = [y for y in submitted_years(data_dir, partnership_id) if partnership.baseline_year <= y <= int(year)]
+    keys = {y: indicator_cache.year_key(data_dir, partnership, registry.min_cell_size, y) for y in wanted}
+    frames = []
+    subs = None  # read the files only when some year is not cached
+    for y in wanted:
+        rows = indicator_cache.load(keys[y])
+        if rows is None:
+            subs = subs or _Submissions(data_dir, partnership_id, int(year))
+            rows = compute_year(subs.history(y), partnership, registry.min_cell_size)
+            indicator_cache.store(keys[y], rows)
+        frames.append(rows)
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in EXPORT_COLUMNS})
     return pd.concat(frames, ignore_index=True)
