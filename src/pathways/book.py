@@ -73,7 +73,9 @@ def assemble(src: Path, *, out_dir: Path, registry: Registry, version: str, base
             target = src / ("statewide" if pid == "statewide" else f"partnerships/{pid}") / f"{year}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(out_dir) / "runs" / pid / str(year) / nb, target)
-            chapters.append({"file": str(target.relative_to(src).with_suffix(""))})
+            # The part caption names the partnership; the chapter needs only its school year.
+            chapters.append({"file": str(target.relative_to(src).with_suffix("")),
+                             "title": f"School year {year - 1}-{str(year)[-2:]}"})
         chapters_by_part.append({"caption": caption, "chapters": chapters})
 
     _write(src / "book" / "index.md", _index_page(registry, runs))
@@ -94,6 +96,8 @@ def assemble(src: Path, *, out_dir: Path, registry: Registry, version: str, base
     sphinx_config["html_context"] = {
         "pathways_version": version, "pathways_date": published, "pathways_base_url": base_url,
         "pathways_author": config.get("author", "Pathways"),
+        # Charts are drawn on white; an unset mode also makes the theme log a console error.
+        "default_mode": "light",
     }
     config["title"] = f"{config['title']} ({version})"
     config["copyright"] = published[:4]

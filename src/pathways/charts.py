@@ -103,7 +103,8 @@ def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_c
         for i, r in part.iterrows():
             if bool(r["suppressed"]) or is_missing(r["value"]):
                 reason = r.get("suppression_reason") or f"fewer than {min_cell_size} learners"
-                ax.text(0.002, i, f"suppressed ({reason})", va="center", ha="left", fontsize=9,
+                shown = reason if str(reason).startswith("suppressed") else f"suppressed ({reason})"
+                ax.text(0.002, i, shown, va="center", ha="left", fontsize=9,
                         color=MUTED, style="italic")
                 continue
             value = float(r["value"])
@@ -129,7 +130,8 @@ def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_c
         _pct_axis(ax, "x")
     ax.set_xlabel("Share of learners (bars: 95% interval; dashed line: all learners)")
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
-    fig.tight_layout()
+    # Keep a band at the top for the title: tight_layout alone lets the first panel's title run into it.
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
     overall_txt = "" if is_missing(overall) else f" All learners: {fmt_value(overall, unit)}."
     alt = f"Bar chart: {title}.{overall_txt} " + " | ".join(alt_parts) + "."
     data = rows[["group_type", "group_value", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]

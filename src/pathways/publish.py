@@ -69,8 +69,9 @@ def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, 
     runs = successful_runs(out_dir, registry)
     if not any(k != "statewide" for k in runs):
         raise PublishRefused("there is no successful report to publish; run `pathways run` first")
+    for stale in out_dir.glob(f".staging-{version}-*"):  # left by a publish that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = out_dir / f".staging-{version}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         published = datetime.now(UTC).date().isoformat()

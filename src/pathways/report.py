@@ -16,9 +16,12 @@ from IPython.display import HTML, display
 
 from pathways import charts, render, story
 from pathways.catalogue import Indicator, load_catalogue
+from pathways.dictionary import load_dictionary
 from pathways.export import write_export
 from pathways.labels import group_type_label, group_value_label
 from pathways.registry import Partnership, load_registry
+from pathways.safety import submission_dir
+from pathways.submission import read_table
 from pathways.theme import fmt_count, fmt_rate, fmt_value, is_missing
 
 RATE_GROUP_TYPES = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
@@ -36,6 +39,7 @@ class ReportContext:
     gates: dict[int, object]
     output_dir: Path
     numbering: render.Numbering = field(default_factory=render.Numbering)
+    pathways: pd.DataFrame = field(default_factory=pd.DataFrame)  # pathways.csv of year Y, as submitted
 
     def rows(self, indicator_id: str, measure: str | None = None, group_type: str | None = "all") -> pd.DataFrame:
         frame = self.export[self.export["indicator_id"] == indicator_id]
@@ -78,8 +82,30 @@ def open_report(partnership: str, year: int, *, data_dir: str | Path, registry_p
     (output_dir / "validation.json").write_text(
         json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8")
     ctx = ReportContext(entry, int(year), registry.min_cell_size, export, series, gates[int(year)], gates,
-                        output_dir, render.Numbering(figure_dir=output_dir / "figures"))
+                        output_dir, render.Numbering(figure_dir=output_dir / "figures"),
+                        _pathways_offered(data_dir, partnership, int(year)))
     return ctx
+
+
+def _pathways_offered(data_dir: Path, partnership: str, year: int) -> pd.DataFrame:
+    """The partnership's pathways of year Y (not learner data: names and sectors of programs)."""
+    spec = load_dictionary().file("pathways")
+    path = submission_dir(data_dir, partnership, year) / spec.filename
+    return read_table(path, spec) if path.is_file() else pd.DataFrame()
+
+
+def _pathways_table(ctx: ReportContext) -> list[str]:
+    if ctx.pathways.empty:
+        return []
+    offered = ctx.pathways.sort_values(["industry_sector", "pathway_name"])
+    frame = pd.DataFrame({
+        "Pathway": offered["pathway_name"].astype(str),
+        "Industry sector": [group_value_label("industry_sector", v) for v in offered["industry_sector"]],
+        "High-demand": offered["is_high_demand"].map({True: "yes", False: "no"}).fillna("unknown"),
+        "Nontraditional for": offered["nontraditional_gender"].map(
+            {"female": "women", "male": "men", "none": "—"}).fillna("—"),
+    })
+    return [ctx.numbering.table(frame, f"Career pathways offered in {ctx.year - 1}-{str(ctx.year)[-2:]}")]
 
 
 def _show(*parts: str) -> None:
@@ -127,6 +153,8 @@ def show_section(ctx: ReportContext, section_id: str) -> None:
             hist = ctx.history(ind.id, "rate")
             if not hist.empty and hist["value"].notna().any():
                 rate_trends.append(hist.assign(label=ind.title))
+    if section_id == "pathways":
+        parts = _pathways_table(ctx) + parts
     if rate_trends:
         rows = pd.concat(rate_trends, ignore_index=True)
         title = f"{section_title(section_id)}: rates by year, {ctx.partnership.baseline_year}-{ctx.year}"

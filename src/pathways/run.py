@@ -225,6 +225,9 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
         except pm.PapermillExecutionError as exc:
             last_error = exc
             break
+        except TimeoutError as exc:  # a cell ran past the timeout: retrying would only wait again
+            last_error = exc
+            break
         except Exception as exc:  # kernel start collisions (papermill #511): retry once
             last_error = exc
             time.sleep(1 + attempt)
