@@ -221,6 +221,7 @@ def _open(browser, url):
     page.on("pageerror", lambda e: errors.append(str(e)))
     failed: list[str] = []
     page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.ok, url
     return page, errors, failed
@@ -229,6 +230,7 @@ def _open(browser, url):
 @pytest.mark.browser
 def test_landing_page_and_report_render_without_errors(browser, served):
     page, errors, failed = _open(browser, f"{served}/2025.1/book/index.html")
+    assert not failed, failed
     assert "partnership" in page.inner_text("main").lower()
     link = page.locator(f"nav a[href*='partnerships/{PARTNERSHIP}/{YEAR}']").first
     link.click()
@@ -259,7 +261,7 @@ def test_version_switcher_lists_both_versions_and_marks_the_latest(browser, serv
     page.wait_for_load_state("networkidle")
     assert "/2025.2/book/" in page.url
     page.goto(f"{served}/latest/index.html", wait_until="networkidle")
-    assert "/2025.2/book/index.html" in page.url
+    assert "/2025.2/book/" in page.url
     assert not errors, errors
     page.close()
 
@@ -279,6 +281,8 @@ def test_no_broken_internal_links(pipeline):
     book = pipeline["out"] / "2025.1" / "book"
     broken = []
     for page in book.rglob("*.html"):
+        if "_static" in page.parts:  # theme templates shipped as files, not pages
+            continue
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
         for href in parser.hrefs:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pathways.hashing import file_digest, sources_digest
 from pathways.registry import Partnership
 from pathways.submission import submitted_years
 
@@ -30,19 +31,7 @@ def _engine_digest() -> str:
     sources = [package / "indicator_catalogue.yml", package / "catalogue.py", package / "submission.py",
                package / "suppression.py", package / "export.py", package / "dictionary.py",
                *sorted((package / "indicators").glob("*.py"))]
-    h = hashlib.blake2b(digest_size=20)
-    for path in sources:
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-@cache
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sources_digest(sources)
 
 
 def year_key(data_dir: Path, partnership: Partnership, min_cell_size: int, year: int) -> str:
@@ -53,8 +42,7 @@ def year_key(data_dir: Path, partnership: Partnership, min_cell_size: int, year:
         if y > year:
             continue
         for path in sorted((Path(data_dir) / partnership.id / str(y)).glob("*.csv")):
-            st = path.stat()
-            h.update(f"{y}/{path.name}:{_file_digest(str(path), st.st_size, st.st_mtime_ns)}".encode())
+            h.update(f"{y}/{path.name}:{file_digest(path)}".encode())
     return h.hexdigest()
 
 

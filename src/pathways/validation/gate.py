@@ -22,6 +22,7 @@ import pandas as pd
 
 from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
+from pathways.hashing import file_digest, sources_digest
 from pathways.safety import check_partnership_id, check_year
 from pathways.submission import FileRefused, RawTable, read_raw, submitted_years
 from pathways.validation import suites
@@ -169,19 +170,6 @@ def _refusal_finding(exc: FileRefused) -> Finding:
 
 # --------------------------------------------------------------------------- history helpers
 
-@cache
-def _digest(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """Content hash of a file, memoised per (path, size, mtime) for the life of the process."""
-    st = Path(path).stat()
-    return _digest(str(path), st.st_size, st.st_mtime_ns)
 
 
 @cache
@@ -427,10 +415,7 @@ def _rules_digest() -> str:
     package = Path(__file__).resolve().parents[1]
     sources = [package / "data_dictionary.yml", package / "dictionary.py", package / "submission.py",
                *sorted((package / "validation").glob("*.py"))]
-    h = hashlib.blake2b(digest_size=20)
-    for path in sources:
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+    return sources_digest(sources)
 
 
 def _history_key(data_dir: Path, partnership_id: str, year: int) -> str:
