@@ -209,6 +209,7 @@ def update_index(out_dir: Path) -> None:
                   "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n")
     _atomic_write(out_dir / "versions.json", payload + "\n")
     redirect = (f'<!doctype html><meta charset="utf-8"><title>Latest version: {latest}</title>'
+                '<link rel="icon" href="data:,">'
                 f'<meta http-equiv="refresh" content="0; url=../{latest}/book/index.html">'
                 f'<p>The latest version is <a href="../{latest}/book/index.html">{latest}</a>.</p>\n')
     (out_dir / "latest").mkdir(exist_ok=True)
