@@ -118,7 +118,8 @@ def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_c
             ax.axvline(float(overall), color=PALETTE[5], ls="--", lw=1.2)
         ax.set_yticks(y)
         ax.set_yticklabels(part["group"])
-        ax.invert_yaxis()
+        # Fixed limits, top row first: a panel whose bars are all suppressed keeps its rows' places.
+        ax.set_ylim(len(part) - 0.5, -0.5)
         ax.set_title(group_type_label(gtype), loc="left", fontsize=10, fontweight="bold")
         ax.grid(axis="y", visible=False)
         alt_parts.append(group_type_label(gtype) + ": " + _describe_points(
