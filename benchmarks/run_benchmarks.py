@@ -54,6 +54,13 @@ def _child(kind: str, data: str, out: str) -> None:
         from pathways.indicators import compute_export
 
         compute_export(Path(data), registry, "denver", REPORT_YEAR)
+    elif kind == "indicators-year":
+        # Year Y alone (no trend columns): reads every year's files, computes only Y.
+        from pathways.indicators import compute_year
+        from pathways.indicators.engine import _Submissions
+
+        subs = _Submissions(Path(data), "denver", REPORT_YEAR)
+        compute_year(subs.history(REPORT_YEAR), registry.get("denver"), registry.min_cell_size)
     elif kind == "floor":
         _kernel_floor()
     else:
@@ -122,6 +129,7 @@ def scale_suite(work: Path, sizes: list[int], repeats: int) -> dict:
                "data_mb": round(sum(p.stat().st_size for p in data.rglob("*.csv")) / 1e6, 1)}
         row["validate"] = measure("validate", data, repeats=repeats)
         row["indicators"] = measure("indicators", data, repeats=repeats)
+        row["indicators_year_only"] = measure("indicators-year", data, repeats=repeats)
         row["validate+indicators_s"] = round(row["validate"]["median_s"] + row["indicators"]["median_s"], 2)
         notebook_out = work / f"nb-{n}"
         row["report_notebook"] = timed_cli(
@@ -165,28 +173,33 @@ def orchestration_suite(work: Path, repeats: int) -> dict:
     results["one_changed_run"] = timed_cli(base, repeats=repeats, before=touch_one)
     results["one_notebook_alone"] = timed_cli(
         [*base, "--partnership", "aurora", "--year", "2024", "--force", "--workers", "1"], repeats=repeats)
-    results["full_run_1_worker"] = timed_cli([*base, "--workers", "1"], repeats=1, before=fresh)
-    results["kernel_floor_one"] = measure("floor", repeats=repeats)
+    results["kernel_floor_one"] = measure("floor", repeats=max(2, repeats))
     floor_one = results["kernel_floor_one"]["median_s"]
     results["floor_full_run_s"] = floor_one * notebooks / min(cores, notebooks)
-    results["jupyter_book_force"] = _jupyter_book_force(work, data, out)
+    # Workers and Jupyter Book's own execution, on one partnership's six reports (time allows
+    # no more on this machine): papermill with all cores, with one, and `execute_notebooks: force`.
+    slv = [*base, "--partnership", "san-luis-valley", "--force"]
+    results["slv_reports_all_cores"] = timed_cli([*slv, "--workers", str(cores)])
+    results["slv_reports_1_worker"] = timed_cli([*slv, "--workers", "1"])
+    results["jupyter_book_force_slv"] = _jupyter_book_force(work, data, "san-luis-valley")
     return results
 
 
-def _jupyter_book_force(work: Path, data: Path, out: Path) -> dict:
+def _jupyter_book_force(work: Path, data: Path, partnership: str) -> dict:
     """The same report notebooks executed by Jupyter Book itself (``execute_notebooks: force``)."""
     import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     book = work / "jb-force"
     shutil.rmtree(book, ignore_errors=True)
     (book / "nb").mkdir(parents=True)
     chapters = []
-    for folder in sorted(data.glob("*/*")):
+    for folder in sorted(data.glob(f"{partnership}/*")):
         pid, year = folder.parent.name, folder.name
         name = f"{pid}-{year}.ipynb"
         # Only inject the parameters; Jupyter Book does the executing.
-        nb = nbformat.read(REPO / "notebooks" / "partnership_report.ipynb", as_version=4)
+        nb = load_notebook_node(str(REPO / "notebooks" / "partnership_report.ipynb"))
         nb = parameterize_notebook(nb, {"partnership": pid, "year": int(year), "data_dir": str(data),
                                         "registry": str(REPO / "partnerships.yml"),
                                         "output_dir": str(book / "out" / pid / year)})
@@ -227,13 +240,14 @@ def main() -> None:
     parser.add_argument("--out")
     parser.add_argument("--quick", action="store_true", help="10k and 100k learners, one repeat")
     parser.add_argument("--only", choices=["scale", "orchestration"])
+    parser.add_argument("--sizes", type=int, nargs="+", help="learners per partnership-year to measure")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.data, args.out)
         return
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    sizes = args.sizes or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
     repeats = 1 if args.quick else args.repeats
     results: dict = {"machine": machine(), "quick": args.quick}
     with tempfile.TemporaryDirectory(prefix="pathways-bench-") as tmp:
@@ -243,9 +257,10 @@ def main() -> None:
             results["scale"] = scale_suite(work, sizes, repeats)
         if args.only in (None, "orchestration"):
             print("orchestration: the demo, full / no-change / one-change runs, workers, Jupyter Book", flush=True)
-            results["orchestration"] = orchestration_suite(work, 1 if args.quick else 2)
+            results["orchestration"] = orchestration_suite(work, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "quick.json" if args.quick else "latest.json"
+    name = "quick.json" if args.quick else ("latest.json" if not (args.only or args.sizes) else
+                                            f"partial-{args.only or 'sizes'}.json")
     (RESULTS / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(json.dumps(results, indent=2))
     print(f"written to {RESULTS / name}")
