@@ -57,9 +57,9 @@ def _child(kind: str, data: str, out: str) -> None:
     elif kind == "indicators-year":
         # Year Y alone (no trend columns): reads every year's files, computes only Y.
         from pathways.indicators import compute_year
-        from pathways.indicators.engine import _Submissions
+        from pathways.submission import Submissions
 
-        subs = _Submissions(Path(data), "denver", REPORT_YEAR)
+        subs = Submissions(Path(data), "denver", REPORT_YEAR)
         compute_year(subs.history(REPORT_YEAR), registry.get("denver"), registry.min_cell_size)
     elif kind == "floor":
         _kernel_floor()
@@ -131,6 +131,8 @@ def scale_suite(work: Path, sizes: list[int], repeats: int) -> dict:
         row["indicators"] = measure("indicators", data, repeats=repeats)
         row["indicators_year_only"] = measure("indicators-year", data, repeats=repeats)
         row["validate+indicators_s"] = round(row["validate"]["median_s"] + row["indicators"]["median_s"], 2)
+        row["validate+indicators_year_only_s"] = round(
+            row["validate"]["median_s"] + row["indicators_year_only"]["median_s"], 2)
         notebook_out = work / f"nb-{n}"
         row["report_notebook"] = timed_cli(
             ["run", "--data", str(data), "--out", str(notebook_out), "--partnership", "denver",
@@ -215,8 +217,11 @@ def _jupyter_book_force(work: Path, data: Path, partnership: str) -> dict:
     proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(book), "--builder", "html"],
                           capture_output=True, text=True, cwd=book)
     seconds = time.perf_counter() - start
-    return {"median_s": seconds, "runs_s": [round(seconds, 2)], "ok": proc.returncode == 0,
-            "notebooks": len(chapters)}
+    result = {"median_s": seconds, "runs_s": [round(seconds, 2)], "ok": proc.returncode == 0,
+              "notebooks": len(chapters)}
+    if proc.returncode != 0:
+        result["error_tail"] = (proc.stdout + proc.stderr)[-2000:]
+    return result
 
 
 def machine() -> dict:

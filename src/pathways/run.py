@@ -219,6 +219,9 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
                 str(job.notebook), str(staging / name), parameters=params, kernel_name="python3",
                 progress_bar=False, cwd=str(job.notebook.parent), execution_timeout=timeout_s,
                 request_save_on_cell_execute=False, log_output=False,
+                # The kernel's own log (its TCP-transport notice, the interrupt at shutdown) is
+                # noise to an analyst; a kernel that dies still fails the job through nbclient.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
             last_error = None
             break

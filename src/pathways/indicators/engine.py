@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from pathways.catalogue import Indicator, load_catalogue
-from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
 from pathways.export import EXPORT_COLUMNS, conform
 from pathways.indicators import after_hs, credentials, early_credit, graduation, health, odds, pathways_, wbl
@@ -21,8 +20,7 @@ from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
 from pathways.indicators.goals import MAIN_COUNT, add_goals
 from pathways.indicators.trends import add_trends
 from pathways.registry import Partnership, Registry
-from pathways.safety import submission_dir
-from pathways.submission import History, coerce, read_raw, submitted_years
+from pathways.submission import History, Submissions, submitted_years
 from pathways.suppression import scrub, suppress
 
 COMPUTE = {
@@ -90,34 +88,6 @@ def compute_year(history: History, partnership: Partnership, min_cell_size: int)
     return conform(table)
 
 
-class _Submissions:
-    """Each year's files of one partnership, read and typed once, stacked into a History per year."""
-
-    def __init__(self, data_dir: Path, partnership_id: str, up_to: int):
-        self.partnership_id = partnership_id
-        self.years = [y for y in submitted_years(data_dir, partnership_id) if y <= up_to]
-        self.tables: dict[int, dict[str, pd.DataFrame]] = {}
-        self.filled: dict[int, dict[str, set[str]]] = {}
-        dictionary = load_dictionary()
-        for y in self.years:
-            folder = submission_dir(data_dir, partnership_id, y)
-            self.tables[y], self.filled[y] = {}, {}
-            for name, spec in dictionary.files.items():
-                path = folder / spec.filename
-                if not path.is_file():
-                    continue
-                raw = read_raw(path, spec)
-                self.tables[y][name] = coerce(raw)
-                self.filled[y][name] = {c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()}
-
-    def history(self, year: int) -> History:
-        years = [y for y in self.years if y <= year]
-        names = {n for y in years for n in self.tables[y]}
-        frames = {n: pd.concat([self.tables[y][n] for y in years if n in self.tables[y]], ignore_index=True)
-                  for n in sorted(names)}
-        return History(self.partnership_id, year, years, frames, dict(self.filled.get(year, {})))
-
-
 def compute_series(data_dir, registry: Registry, partnership_id: str, year: int) -> pd.DataFrame:
     """Rows of every submitted year from the baseline year to ``year``, each from the history up to it."""
     partnership = registry.get(partnership_id)
@@ -129,7 +99,7 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
     for y in wanted:
         rows = indicator_cache.load(keys[y])
         if rows is None:
-            subs = subs or _Submissions(data_dir, partnership_id, int(year))
+            subs = subs or Submissions(data_dir, partnership_id, int(year))
             rows = compute_year(subs.history(y), partnership, registry.min_cell_size)
             indicator_cache.store(keys[y], rows)
         frames.append(rows)
@@ -149,7 +119,7 @@ def compute_export(data_dir, registry: Registry, partnership_id: str, year: int,
         series = compute_series(data_dir, registry, partnership_id, year)
     current = series[series["school_year"] == year] if not series.empty else series
     if current.empty:
-        subs = _Submissions(Path(data_dir), partnership_id, year)
+        subs = Submissions(Path(data_dir), partnership_id, year)
         current = compute_year(subs.history(year), partnership, registry.min_cell_size)
     current = current.reset_index(drop=True)
     current = add_trends(current, series, partnership.baseline_year, year)
