@@ -211,8 +211,7 @@ def _jupyter_book_force(work: Path, data: Path, partnership: str) -> dict:
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n" + "\n".join(chapters) + "\n",
                                    encoding="utf-8")
     (book / "_config.yml").write_text(
-        "title: bench\nexecute:\n  execute_notebooks: force\n  timeout: 1800\n"
-        "sphinx:\n  config:\n    mathjax_path: ''\n", encoding="utf-8")
+        "title: bench\nexecute:\n  execute_notebooks: force\n  timeout: 1800\n", encoding="utf-8")
     start = time.perf_counter()
     proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(book), "--builder", "html"],
                           capture_output=True, text=True, cwd=book)

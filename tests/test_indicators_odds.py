@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pathways.indicators.base import Ctx
-from pathways.indicators.odds import graduation_odds_by_cte, odds_words
+from pathways.indicators.odds import distinct_rows, graduation_odds_by_cte, odds_words
 from pathways.indicators.synthetic import TRUE_ODDS, history_from_frames, make_frames
 from pathways.registry import Partnership
 
@@ -80,3 +80,14 @@ def test_grouped_fit_equals_the_per_learner_logit():
     for j, term in enumerate(("2-4 courses", "5+ courses", "mentorship"), start=1):
         assert terms[term]["value"] == pytest.approx(np.exp(direct.params[j]), rel=1e-6)
         assert terms[term]["ci_low"] == pytest.approx(np.exp(direct.conf_int()[j, 0]), rel=1e-6)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_distinct_rows_is_numpy_unique(binary):
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 2 if binary else 3, size=(5_000, 9)).astype(float)
+    patterns, inverse = distinct_rows(x)
+    expected_patterns, expected_inverse = np.unique(x, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(patterns, expected_patterns)
+    np.testing.assert_array_equal(inverse, expected_inverse.ravel())
+    np.testing.assert_array_equal(patterns[inverse], x)

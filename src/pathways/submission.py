@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -272,6 +273,10 @@ class History:
     years: list[int]
     frames: dict[str, pd.DataFrame]
     submitted: dict[str, set[str]]
+    # Optional: an integer per row of frames[name] standing for its learner_id (-1 where
+    # blank), one code per distinct id across files and years, so the engine can number
+    # learners without hashing the id strings again for every year of a series.
+    learner_codes: dict[str, np.ndarray] = field(default_factory=dict)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The stacked frame, or an empty frame with the contract's columns."""
@@ -310,13 +315,30 @@ class Submissions:
                 raw = read_raw(path, spec)
                 self.tables[y][name] = coerce(raw)
                 self.filled[y][name] = {c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()}
+        self.codes = self._learner_codes()
+
+    def _learner_codes(self) -> dict[int, dict[str, np.ndarray]]:
+        keyed = [(y, n) for y in self.years for n, t in self.tables[y].items() if "learner_id" in t.columns]
+        if not keyed:
+            return {}
+        ids = pd.concat([self.tables[y][n]["learner_id"] for y, n in keyed], ignore_index=True)
+        codes, _ = pd.factorize(ids, use_na_sentinel=True)
+        out: dict[int, dict[str, np.ndarray]] = {}
+        start = 0
+        for y, n in keyed:
+            length = len(self.tables[y][n])
+            out.setdefault(y, {})[n] = codes[start:start + length]
+            start += length
+        return out
 
     def history(self, year: int) -> History:
         years = [y for y in self.years if y <= year]
         names = {n for y in years for n in self.tables[y]}
         frames = {n: pd.concat([self.tables[y][n] for y in years if n in self.tables[y]], ignore_index=True)
                   for n in sorted(names)}
-        return History(self.partnership_id, year, years, frames, dict(self.filled.get(year, {})))
+        codes = {n: np.concatenate([self.codes[y][n] for y in years if n in self.codes.get(y, {})])
+                 for n in sorted(names) if any(n in self.codes.get(y, {}) for y in years)}
+        return History(self.partnership_id, year, years, frames, dict(self.filled.get(year, {})), codes)
 
 
 def load_history(data_dir: Path, partnership_id: str, year: int) -> History:

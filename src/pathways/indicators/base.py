@@ -106,14 +106,22 @@ class Ctx:
         # files (and filled columns) an indicator may read; the engine sets it per indicator
         self.available: dict[str, set[str]] = dict(history.submitted)
         frames = {name: history.frame(name) for name in LEARNER_FILES}
-        parts = [frames[n]["learner_id"] for n in LEARNER_FILES]
-        codes, uniques = pd.factorize(pd.concat(parts, ignore_index=True), use_na_sentinel=True)
+        if all(n in history.learner_codes or n not in history.frames for n in LEARNER_FILES):
+            # Renumbering the reader's integer codes in order of first appearance gives the
+            # same codes as factorising the id strings, at a fraction of the cost.
+            ints = np.concatenate([history.learner_codes.get(n, np.empty(0, dtype=np.intp)) for n in LEARNER_FILES])
+            known = ints >= 0
+            codes = np.full(len(ints), -1, dtype=np.intp)
+            codes[known], uniques = pd.factorize(ints[known])
+        else:
+            ids = pd.concat([frames[n]["learner_id"] for n in LEARNER_FILES], ignore_index=True)
+            codes, uniques = pd.factorize(ids, use_na_sentinel=True)
         self.n_ids = len(uniques)
         start = 0
         self.frames: dict[str, pd.DataFrame] = {}
-        for name, part in zip(LEARNER_FILES, parts, strict=True):
-            lc = codes[start:start + len(part)]
-            start += len(part)
+        for name in LEARNER_FILES:
+            lc = codes[start:start + len(frames[name])]
+            start += len(frames[name])
             frame = frames[name].assign(lc=lc)
             self.frames[name] = frame[lc >= 0] if (lc < 0).any() else frame
 

@@ -70,6 +70,21 @@ def design(ctx: Ctx) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return y, np.column_stack(cols), names
 
 
+def distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(x, axis=0, return_inverse=True)``, fast for a 0/1 design matrix.
+
+    Each 0/1 row packs into one integer whose order is the rows' lexicographic order, so
+    sorting integers gives the same patterns in the same order as sorting rows, about
+    ten times faster at a million learners.
+    """
+    if x.shape[1] > 62 or not ((x == 0) | (x == 1)).all():
+        patterns, inverse = np.unique(x, axis=0, return_inverse=True)
+        return patterns, inverse.ravel()
+    weights = 2 ** np.arange(x.shape[1] - 1, -1, -1, dtype=np.int64)
+    _, first, inverse = np.unique(x.astype(np.int64) @ weights, return_index=True, return_inverse=True)
+    return x[first], inverse.ravel()
+
+
 def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
     from statsmodels.genmod.families import Binomial
     from statsmodels.genmod.generalized_linear_model import GLM
@@ -97,8 +112,7 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
     # Binary covariates give few distinct rows: fitting the binomial model on the distinct
     # patterns (successes of trials) gives the same estimates and standard errors as the
     # per-learner logit, in a fraction of the time at a million learners.
-    patterns, inverse = np.unique(x[:, keep], axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    patterns, inverse = distinct_rows(x[:, keep])
     trials = np.bincount(inverse, minlength=len(patterns)).astype(float)
     successes = np.bincount(inverse, weights=y, minlength=len(patterns))
     with warnings.catch_warnings(record=True) as caught:

@@ -108,18 +108,23 @@ def build_cross_file_table(
         row_col[start:start + n] = frames[name].index.to_numpy()
     table: dict[str, object] = {"file": pd.Categorical(file_col), "row": row_col}
     skipped = []
+    # Several checks look up the same keys (learner_id of learners.csv): build each set once.
+    value_sets: dict[tuple[str, str, str], pa.Array | None] = {}
     for ref in checks:
         values = np.ones(total, dtype=bool)
         mask = np.ones(total, dtype=bool)  # True = null (not applicable)
         if ref.file in frames and ref.column in frames[ref.file].columns:
-            keys = _target_keys(ref, frames, earlier_keys)
-            if keys is None:
+            target = (ref.target_file, ref.target_column, ref.scope)
+            if target not in value_sets:
+                keys = _target_keys(ref, frames, earlier_keys)
+                value_sets[target] = None if keys is None else _value_set(keys)
+            if value_sets[target] is None:
                 skipped.append(ref)
             else:
                 column = frames[ref.file][ref.column]
                 start, n = offsets[ref.file], len(column)
                 filled = column.notna().to_numpy()
-                found = _isin(column, keys)
+                found = _isin(column, value_sets[target])
                 values[start:start + n] = found
                 mask[start:start + n] = ~filled
         table[ref.table_column] = pd.arrays.BooleanArray(values, mask)
@@ -134,15 +139,17 @@ def _arrow(values) -> pa.Array | pa.ChunkedArray:
     return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
 
 
-def _isin(column: pd.Series, keys: pd.Index) -> np.ndarray:
+def _value_set(keys: pd.Index) -> pa.Array:
+    value_set = _arrow(keys)
+    return value_set.combine_chunks() if isinstance(value_set, pa.ChunkedArray) else value_set
+
+
+def _isin(column: pd.Series, value_set: pa.Array) -> np.ndarray:
     """``column.isin(keys)`` through Arrow's hash lookup: pandas' isin on Arrow strings goes
     through Python objects and takes ~10 s for 3M rows; this takes a fraction of a second."""
-    if len(keys) == 0:
+    if len(value_set) == 0:
         return np.zeros(len(column), dtype=bool)
     values = _arrow(column)
-    value_set = _arrow(keys)
-    if isinstance(value_set, pa.ChunkedArray):
-        value_set = value_set.combine_chunks()
     if value_set.type != values.type:
         value_set = value_set.cast(values.type)
     found = pc.is_in(values, value_set=value_set)
