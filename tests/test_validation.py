@@ -207,3 +207,28 @@ def test_demo_data_passes_the_gate(demo_data_small: Path, registry) -> None:
     for result in results.values():
         assert "learners.csv" in result.files
         assert not [w for w in result.warnings if w.check in ("unknown_column", "unknown_file")]
+
+
+@pytest.mark.parametrize("name", sorted(corpus.BAD))
+def test_bad_submission_never_reaches_the_reports(good: Path, tmp_path: Path, name: str, monkeypatch) -> None:
+    """The run's report job for a refused year stops at the gate: the summary carries the
+    clerk's message (file named, no learner values) and no report or half-written folder exists."""
+    from pathways.registry import load_registry
+    from pathways.run import execute_job, plan
+
+    edit, file, _column, _check = corpus.BAD[name]
+    root = _variant(good, tmp_path, edit)
+    registry_path = corpus.write_registry(tmp_path / "partnerships.yml")
+    out = tmp_path / "reports"
+    monkeypatch.setenv("PATHWAYS_GATE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATHWAYS_INDICATOR_CACHE", str(tmp_path / "cache"))
+    jobs = plan(root.parent, load_registry(registry_path), registry_path, out,
+                partnerships=[corpus.PID], years=[2024])
+    report = next(j for j in jobs if j.kind == "report")
+    result = execute_job(report)
+    assert result.status == "refused"
+    assert file in result.reason
+    assert corpus.SECRET not in result.reason
+    assert not report.output_dir.exists()
+    assert not report.output_dir.with_name(report.output_dir.name + ".running").exists()
+    assert not list(out.rglob("*.ipynb")) and not list(out.rglob("*.html"))
