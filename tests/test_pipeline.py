@@ -175,6 +175,9 @@ def test_published_version_holds_everything(pipeline):
     assert (version / "book" / "book" / "methods.html").is_file()
     cite = (version / "book" / "partnerships" / PARTNERSHIP / f"{YEAR}.html").read_text(encoding="utf-8")
     assert "Cite this report" in cite and "@techreport" in cite and "reports/2025.1/book/partnerships" in cite
+    # beside the versions: the switcher's list, the redirects, and the icon browsers ask the host for
+    for name in ("versions.json", "versions.js", "index.html", "latest/index.html", "favicon.ico"):
+        assert (pipeline["out"] / name).is_file(), name
 
 
 # ------------------------------------------------------------------ in a browser

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pathways import __version__
-from pathways.book import assemble, build, successful_runs
+from pathways.book import ASSETS, assemble, build, successful_runs
 from pathways.errors import PathwaysError
 from pathways.registry import Registry
 from pathways.run import REPO_ROOT, load_manifest, runs_dir
@@ -215,9 +215,15 @@ def update_index(out_dir: Path) -> None:
     (out_dir / "latest").mkdir(exist_ok=True)
     _atomic_write(out_dir / "latest" / "index.html", redirect)
     _atomic_write(out_dir / "index.html", redirect.replace("../", ""))
+    # Browsers ask a host's root for /favicon.ico whatever the page declares (redirect pages
+    # above all); served from the reports folder, that request finds the project's icon.
+    _atomic_write(out_dir / "favicon.ico", (ASSETS / "_static" / "pathways-favicon.ico").read_bytes())
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, content: str | bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
