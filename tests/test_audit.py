@@ -28,19 +28,21 @@ def inputs(tmp_path, repo) -> tuple[Path, object]:
     return tmp_path / "data", load_registry(repo / "partnerships.yml")
 
 
-def _export(rows: list[str]) -> str:
+def _version_with_export(tmp_path: Path, rows: list[str]) -> Path:
+    """A version folder whose only export holds ``rows`` under the export's leading columns."""
+    version = tmp_path / "v"
+    (version / "exports").mkdir(parents=True)
     head = "partnership_id,school_year,indicator_id,measure,group_type,group_value,numerator,denominator,value"
-    return "\n".join([head, *rows]) + "\n"
+    (version / "exports" / "x.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    return version
 
 
 def test_a_clean_version_passes(inputs, tmp_path):
     data, registry = inputs
-    version = tmp_path / "v"
-    (version / "exports").mkdir(parents=True)
-    (version / "exports" / "x.csv").write_text(_export([
+    version = _version_with_export(tmp_path, [
         "san-luis-valley,2024,cte_participation,rate,all,all,12,30,0.4",
         "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,,,",
-    ]), encoding="utf-8")
+    ])
     (version / "index.html").write_text("<p>30 learners</p>", encoding="utf-8")
     assert audit_version(version, data_dir=data, registry=registry) == []
 
@@ -59,14 +61,12 @@ def test_finds_learner_and_respondent_ids_without_quoting_them(inputs, tmp_path)
 
 def test_finds_a_number_for_a_group_small_in_the_inputs_even_if_the_row_claims_otherwise(inputs, tmp_path):
     data, registry = inputs
-    version = tmp_path / "v"
-    (version / "exports").mkdir(parents=True)
     # the engine's own flags are not trusted: a row for 4 Asian learners shows a rate over a
     # made-up denominator of 40, and another row shows a numerator of 3
-    (version / "exports" / "x.csv").write_text(_export([
+    version = _version_with_export(tmp_path, [
         "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,20,40,0.5",
         "san-luis-valley,2024,credential_attainment,rate,sex,female,3,30,0.1",
-    ]), encoding="utf-8")
+    ])
     findings = audit_version(version, data_dir=data, registry=registry)
     assert any("race_ethnicity=asian" in f and "fewer than 10" in f for f in findings)
     assert any("numerator is below 10" in f for f in findings)

@@ -14,11 +14,11 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pathways import __version__
+from pathways.atomic import write_atomically
 from pathways.book import ASSETS, assemble, build, successful_runs
 from pathways.errors import PathwaysError
 from pathways.registry import Registry
@@ -205,25 +205,17 @@ def update_index(out_dir: Path) -> None:
         meta = json.loads((out_dir / v / "manifest.json").read_text(encoding="utf-8"))
         entries.append({"version": v, "date": meta.get("published", "")})
     payload = json.dumps({"latest": latest, "versions": entries}, indent=1)
-    _atomic_write(out_dir / "versions.js", f"window.PATHWAYS_VERSIONS = {payload};\n"
+    write_atomically(out_dir / "versions.js", f"window.PATHWAYS_VERSIONS = {payload};\n"
                   "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n")
-    _atomic_write(out_dir / "versions.json", payload + "\n")
+    write_atomically(out_dir / "versions.json", payload + "\n")
     redirect = (f'<!doctype html><meta charset="utf-8"><title>Latest version: {latest}</title>'
                 '<link rel="icon" href="data:,">'
                 f'<meta http-equiv="refresh" content="0; url=../{latest}/book/index.html">'
                 f'<p>The latest version is <a href="../{latest}/book/index.html">{latest}</a>.</p>\n')
     (out_dir / "latest").mkdir(exist_ok=True)
-    _atomic_write(out_dir / "latest" / "index.html", redirect)
-    _atomic_write(out_dir / "index.html", redirect.replace("../", ""))
+    write_atomically(out_dir / "latest" / "index.html", redirect)
+    write_atomically(out_dir / "index.html", redirect.replace("../", ""))
     # Browsers ask a host's root for /favicon.ico whatever the page declares (redirect pages
     # above all); served from the reports folder, that request finds the project's icon.
-    _atomic_write(out_dir / "favicon.ico", (ASSETS / "_static" / "pathways-favicon.ico").read_bytes())
+    write_atomically(out_dir / "favicon.ico", (ASSETS / "_static" / "pathways-favicon.ico").read_bytes())
 
-
-def _atomic_write(path: Path, content: str | bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
-    if isinstance(content, bytes):
-        tmp.write_bytes(content)
-    else:
-        tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)

@@ -23,10 +23,11 @@ from pathlib import Path
 import nbformat
 
 from pathways import __version__
+from pathways.atomic import write_atomically
 from pathways.errors import PathwaysError
 from pathways.registry import Registry
 from pathways.safety import check_partnership_id, check_year, md_escape
-from pathways.submission import submitted_years
+from pathways.submission import submission_digest, submitted_years
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -85,9 +86,7 @@ def load_manifest(out_dir: Path) -> dict:
 def _write_manifest(out_dir: Path, manifest: dict) -> None:
     path = runs_dir(out_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(manifest, indent=2, sort_keys=True))
 
 
 def _sha() -> hashlib._Hash:
@@ -103,20 +102,6 @@ def code_hash() -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     h.update(__version__.encode())
-    return h.hexdigest()
-
-
-def data_hash(data_dir: Path, partnership_id: str, year: int) -> str:
-    h = _sha()
-    base = Path(data_dir) / partnership_id
-    for y in submitted_years(data_dir, partnership_id):
-        if y > year:
-            continue
-        for path in sorted((base / str(y)).glob("*.csv")):
-            h.update(f"{y}/{path.name}".encode())
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
     return h.hexdigest()
 
 
@@ -155,7 +140,7 @@ def plan(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path,
             out = runs_dir(out_dir) / pid / str(year)
             entry_json = json.dumps(entry.model_dump(mode="json"), sort_keys=True)
             h = _hash_parts("report", code, report_nb_hash, entry_json, str(registry.min_cell_size),
-                            data_hash(data_dir, pid, year))
+                            submission_digest(data_dir, pid, year))
             jobs.append(Job("report", f"{pid}/{year}", year, report_nb, out, {
                 "partnership": pid, "year": year, "data_dir": str(data_dir),
                 "registry": str(Path(registry_path).resolve()), "output_dir": str(out),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ import pyarrow.csv as pa_csv
 
 from pathways.dictionary import FileSpec, load_dictionary
 from pathways.errors import PathwaysError
+from pathways.hashing import file_digest
 from pathways.safety import check_partnership_id, check_year, submission_dir
 
 TRUE_SPELLINGS = frozenset({"true", "1", "yes", "y"})
@@ -253,10 +255,31 @@ def read_table(path: Path, spec: FileSpec) -> pd.DataFrame:
 
 
 def submitted_years(data_dir: Path, partnership_id: str) -> list[int]:
-    root = Path(data_dir) / check_partnership_id(partnership_id)
-    if not root.is_dir():
+    return year_folders(Path(data_dir) / check_partnership_id(partnership_id))
+
+
+def year_folders(root: Path) -> list[int]:
+    """The school years that have a folder under a partnership's folder ``root``."""
+    if not Path(root).is_dir():
         return []
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    return sorted(int(p.name) for p in Path(root).iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+
+
+def submission_digest(data_dir: Path, partnership_id: str, year: int) -> str:
+    """One hash of every file a partnership submitted for the years up to ``year``.
+
+    What a gate result, a year's indicator rows and a report depend on; the caches and the
+    run's manifest key on it, so any changed, added or removed file invalidates them.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    root = Path(data_dir) / check_partnership_id(partnership_id)
+    for y in year_folders(root):
+        if y > year:
+            continue
+        for path in sorted((root / str(y)).iterdir()):
+            if path.is_file():
+                h.update(f"{y}/{path.name}:{file_digest(path)}".encode())
+    return h.hexdigest()
 
 
 @dataclass
@@ -348,5 +371,5 @@ def load_history(data_dir: Path, partnership_id: str, year: int) -> History:
 
 __all__ = [
     "DataError", "FileRefused", "History", "RawTable", "Submissions", "coerce", "invalid_mask", "load_history",
-    "parse_bool", "read_raw", "read_table", "submitted_years", "to_number",
+    "parse_bool", "read_raw", "read_table", "submission_digest", "submitted_years", "to_number", "year_folders",
 ]

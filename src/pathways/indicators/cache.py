@@ -11,6 +11,7 @@ rows are the suppressed aggregates the export publishes, never learner records.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from functools import cache
@@ -18,9 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathways.hashing import file_digest, sources_digest
+from pathways.atomic import write_atomically
+from pathways.hashing import sources_digest
 from pathways.registry import Partnership
-from pathways.submission import submitted_years
+from pathways.submission import submission_digest
 
 CACHE_ENV = "PATHWAYS_INDICATOR_CACHE"
 
@@ -38,11 +40,7 @@ def year_key(data_dir: Path, partnership: Partnership, min_cell_size: int, year:
     h = hashlib.blake2b(digest_size=20)
     h.update(json.dumps([_engine_digest(), partnership.model_dump(mode="json"), min_cell_size, year],
                         sort_keys=True).encode())
-    for y in submitted_years(data_dir, partnership.id):
-        if y > year:
-            continue
-        for path in sorted((Path(data_dir) / partnership.id / str(y)).glob("*.csv")):
-            h.update(f"{y}/{path.name}:{file_digest(path)}".encode())
+    h.update(submission_digest(data_dir, partnership.id, year).encode())
     return h.hexdigest()
 
 
@@ -67,6 +65,6 @@ def store(key: str, rows: pd.DataFrame) -> None:
     if folder is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".indicators-{key}.{os.getpid()}.tmp"
-    rows.to_pickle(tmp)
-    os.replace(tmp, folder / f"indicators-{key}.pkl")
+    buffer = io.BytesIO()
+    rows.to_pickle(buffer)
+    write_atomically(folder / f"indicators-{key}.pkl", buffer.getvalue())

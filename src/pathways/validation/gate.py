@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 from functools import cache
 from pathlib import Path
 
@@ -23,11 +22,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from pathways.atomic import write_atomically
 from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
-from pathways.hashing import file_digest, sources_digest
+from pathways.hashing import sources_digest
 from pathways.safety import check_partnership_id, check_year
-from pathways.submission import FileRefused, RawTable, read_raw, submitted_years
+from pathways.submission import (
+    FileRefused,
+    RawTable,
+    read_raw,
+    submission_digest,
+    submitted_years,
+    year_folders,
+)
 from pathways.validation import suites
 from pathways.validation.crossfile import build_cross_file_table, reference_checks
 from pathways.validation.prepare import prepare
@@ -213,7 +220,7 @@ def _earlier_keys(history_dir: Path, year: int) -> dict[tuple[str, str], pd.Inde
     dictionary = load_dictionary()
     targets = {(c.target_file, c.target_column) for c in reference_checks() if c.scope != "same_year"}
     out: dict[tuple[str, str], pd.Index] = {}
-    for y in _year_folders(history_dir):
+    for y in year_folders(history_dir):
         if y >= year:
             continue
         for file, column in targets:
@@ -224,12 +231,6 @@ def _earlier_keys(history_dir: Path, year: int) -> dict[tuple[str, str], pd.Inde
                 if keys is not None:
                     out[(file, column)] = out.get((file, column), pd.Index([])).append(keys)
     return out
-
-
-def _year_folders(history_dir: Path) -> list[int]:
-    if not history_dir.is_dir():
-        return []
-    return sorted(int(p.name) for p in history_dir.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
 
 
 def _count_records(path: Path) -> int | None:
@@ -272,7 +273,7 @@ def _warnings_for_file(raw: RawTable, frame: pd.DataFrame) -> list[Finding]:
 def _row_change_warnings(folder: Path, year: int, history_dir: Path | None, files: dict[str, int]) -> list[Finding]:
     if history_dir is None:
         return []
-    prior_years = [y for y in _year_folders(history_dir) if y < year]
+    prior_years = [y for y in year_folders(history_dir) if y < year]
     if not prior_years:
         return []
     prior = history_dir / str(prior_years[-1])
@@ -441,13 +442,7 @@ def _history_key(data_dir: Path, partnership_id: str, year: int) -> str:
     """Hash of every file a year's result depends on: its own files and the earlier years' ones."""
     h = hashlib.blake2b(digest_size=20)
     h.update(json.dumps([partnership_id, year, _rules_digest()]).encode())
-    root = Path(data_dir) / partnership_id
-    for y in _year_folders(root):
-        if y > year:
-            continue
-        for path in sorted((root / str(y)).iterdir()):
-            if path.is_file():
-                h.update(f"{y}/{path.name}:{file_digest(path)}".encode())
+    h.update(submission_digest(data_dir, partnership_id, year).encode())
     return h.hexdigest()
 
 
@@ -469,22 +464,21 @@ def gate_history(data_dir: Path, partnership_id: str, year: int, *,
     out: dict[int, GateResult] = {}
     for y in years:
         key = _history_key(data_dir, partnership_id, y)
+        stored = Path(cache_dir) / f"gate-{key}.json" if cache_dir is not None else None
         cached = _MEMORY.get(key)
-        if cached is None and cache_dir is not None:
-            path = Path(cache_dir) / f"gate-{key}.json"
-            if path.is_file():
-                try:
-                    cached = json.loads(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    cached = None
+        if cached is None and stored is not None and stored.is_file():
+            try:
+                cached = json.loads(stored.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # damaged: recompute and replace it
+                stored.unlink(missing_ok=True)
         if cached is None:
             result = validate_submission(data_dir / partnership_id / str(y), y, partnership_id=partnership_id,
                                          history_dir=data_dir / partnership_id)
             cached = result.to_dict()
         _MEMORY[key] = cached
-        if cache_dir is not None and not (Path(cache_dir) / f"gate-{key}.json").is_file():
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-            (Path(cache_dir) / f"gate-{key}.json").write_text(json.dumps(cached), encoding="utf-8")
+        if stored is not None and not stored.is_file():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(stored, json.dumps(cached))
         out[y] = GateResult.from_dict(cached)
     return out
 
