@@ -97,6 +97,19 @@ def test_rendered_report_shows_the_independently_computed_rate(pipeline):
     assert expected in standalone
 
 
+def test_figures_and_tables_are_numbered_in_reading_order(pipeline):
+    assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
+    pages = sorted((pipeline["out"] / "2025.1" / "book").rglob("*.html"))
+    numbered = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for kind in ("Figure", "Table"):
+            numbers = [int(n) for n in re.findall(rf'class="pw-anchor" href="#[^"]+">{kind} (\d+)\.</a>', text)]
+            assert numbers == list(range(1, len(numbers) + 1)), f"{page.name}: {kind.lower()}s in order {numbers}"
+            numbered += len(numbers)
+    assert numbered > 20
+
+
 def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path):
     out = tmp_path / "reports"
     shutil.copytree(pipeline["out"] / "runs", out / "runs")

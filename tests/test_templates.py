@@ -84,3 +84,12 @@ def test_dictionary_has_the_contract_columns_unrenamed():
     assert set(contract) == set(dictionary.files)
     for name, columns in contract.items():
         assert dictionary.file(name).column_names[: len(columns)] == columns, name
+
+
+@pytest.mark.parametrize("name", ["data_dictionary.yml", "indicator_catalogue.yml"])
+def test_the_fast_yaml_parser_reads_the_packaged_files_as_the_reference_parser_does(name):
+    import yaml
+
+    from pathways.resources import packaged_yaml
+
+    assert packaged_yaml(name) == packaged_yaml(name, loader=yaml.SafeLoader)

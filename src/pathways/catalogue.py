@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from pathways.resources import packaged_yaml
 
 Unit = Literal["rate", "count", "usd", "odds_ratio", "mean"]
 
@@ -94,5 +94,5 @@ class Catalogue(BaseModel):
 
 @cache
 def load_catalogue() -> Catalogue:
-    raw = yaml.safe_load(files("pathways").joinpath("indicator_catalogue.yml").read_text("utf-8"))
+    raw = packaged_yaml("indicator_catalogue.yml")
     return Catalogue.model_validate(raw)

@@ -6,17 +6,23 @@ Suppressed cells are drawn as such — a labelled gap — never as zero.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from pathways.labels import group_type_label, group_value_label
 from pathways.theme import MUTED, PALETTE, apply_theme, fmt_value, is_missing
 
 apply_theme()
+
+# Sector groups overlap (a learner counts in each sector of a completed course), unlike the others.
+_HEADING_NOTES = {"industry_sector": " (learners who completed a course in the sector)"}
 
 
 @dataclass
@@ -30,6 +36,56 @@ class Chart:
 def _pct_axis(ax, axis: str = "y") -> None:
     fmt = plt.FuncFormatter(lambda v, _: f"{v * 100:.0f}%")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+
+
+def _text_width_in(fig: Figure, texts: list[str], size: float, weight: str = "normal") -> float:
+    renderer = fig.canvas.get_renderer()
+    prop = FontProperties(family=plt.rcParams["font.family"], size=size, weight=weight)
+    lines = [line for t in texts for line in t.split("\n") if line]
+    widths = [renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines]
+    return max(widths, default=0.0) / fig.dpi
+
+
+def _wrap(fig: Figure, text: str, size: float, width_in: float, weight: str = "normal") -> str:
+    """``text`` broken into lines no wider than ``width_in`` (by its measured width)."""
+    measured = _text_width_in(fig, [text], size, weight)
+    if measured <= width_in:
+        return text
+    return textwrap.fill(text, width=max(12, int(len(text) * width_in / measured)))
+
+
+def _fit(fig: Figure, ax, title: str) -> None:
+    """Margins from the widest labels, the title in a band across the top, long titles wrapped.
+
+    Measuring only the labels costs a fraction of ``tight_layout``, which lays out every
+    artist and, by leaving a layout engine attached, makes ``savefig`` draw the figure twice.
+    """
+    width_in, height_in = fig.get_size_inches()
+    tick_labels = ax.get_yticklabels()
+    tick_size = max((t.get_fontsize() for t in tick_labels), default=plt.rcParams["ytick.labelsize"])
+    left_in = _text_width_in(fig, [t.get_text() for t in tick_labels], tick_size) + 0.2
+    left_in += 0.3 if ax.get_ylabel() else 0.0
+    right_in = 0.55  # room for a value label just past the axis end
+    legend = ax.get_legend()
+    if legend is not None:
+        labels = [t.get_text() for t in legend.get_texts()]
+        right_in = _text_width_in(fig, labels, plt.rcParams["legend.fontsize"]) + 0.75
+    line_in = 0.22
+    title = _wrap(fig, title, plt.rcParams["axes.titlesize"], width_in - 0.2, "bold")
+    top_in = 0.35 + line_in * (title.count("\n") + 1)
+    xlabel = _wrap(fig, ax.get_xlabel(), plt.rcParams["axes.labelsize"], width_in - left_in - right_in)
+    ax.set_xlabel(xlabel)
+    bottom_in = 0.45 + line_in * (xlabel.count("\n") + 1 if xlabel else 0)
+    fig.set_size_inches(width_in, height_in + line_in * (title.count("\n") + xlabel.count("\n")))
+    height_in = fig.get_figheight()
+    fig.subplots_adjust(left=left_in / width_in, right=1 - right_in / width_in,
+                        bottom=bottom_in / height_in, top=1 - top_in / height_in)
+    fig.suptitle(title, x=0.08 / width_in, y=1 - 0.08 / height_in, ha="left", va="top",
+                 fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
 
 
 def _describe_points(points: list[tuple[str, object, bool]], unit: str) -> str:
@@ -73,10 +129,9 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str, min_cell_size: int) -
     else:
         ax.set_ylabel("Number" if unit == "count" else unit)
         ax.set_ylim(bottom=0)
-    ax.set_title(title, loc="left")
     if rows["label"].nunique() > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    fig.tight_layout()
+    _fit(fig, ax, title)
     alt = f"Line chart: {title}, {int(years[0])} to {int(years[-1])}. " + " | ".join(alt_parts) + "."
     data = rows[["label", "school_year", "value", "ci_low", "ci_high", "suppressed"]].rename(
         columns={"label": "indicator"})
@@ -84,55 +139,62 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str, min_cell_size: int) -
 
 
 def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_cell_size: int) -> Chart:
-    """Horizontal bars of a rate by group, one panel per kind of group, with 95% intervals.
+    """Horizontal bars of a rate by group, under a heading per kind of group, with 95% intervals.
 
     ``rows``: group_type, group_value, value, ci_low, ci_high, suppressed, suppression_reason.
     """
-    rows = rows.copy()
+    rows = rows.reset_index(drop=True)
     rows["group"] = [group_value_label(t, v) for t, v in zip(rows["group_type"], rows["group_value"], strict=True)]
     types = list(dict.fromkeys(rows["group_type"]))
-    heights = [max(1, (rows["group_type"] == t).sum()) for t in types]
-    fig, axes = plt.subplots(len(types), 1, figsize=(8.2, 0.42 * sum(heights) + 0.9 * len(types) + 0.6),
-                             gridspec_kw={"height_ratios": heights}, sharex=True, squeeze=False)
-    xmax = np.nanmax(pd.to_numeric(rows["ci_high"], errors="coerce").to_numpy(dtype=float), initial=0.0)
+    # One axes, a heading row per kind of group: an axes per kind (its ticks, its layout)
+    # cost most of a report's drawing time.
+    members = [np.flatnonzero(rows["group_type"].to_numpy() == t) for t in types]
+    y_of = np.empty(len(rows))
+    heading_y = []
+    y = 0
+    for idx in members:
+        heading_y.append(y)
+        y_of[idx] = np.arange(y + 1, y + 1 + len(idx))
+        y += len(idx) + 1
+    fig, ax = plt.subplots(figsize=(8.2, 0.42 * y + 1.4))
+    value, low, high = (_floats(rows[c]) for c in ("value", "ci_low", "ci_high"))
+    hidden = rows["suppressed"].astype(bool).to_numpy() | np.isnan(value)
+    xmax = np.nanmax(high, initial=0.0)
     xmax = min(1.0, max(0.1, xmax * 1.1, 0.0 if is_missing(overall) else float(overall) * 1.2))
-    alt_parts = []
-    for ax, gtype in zip(axes[:, 0], types, strict=True):
-        part = rows[rows["group_type"] == gtype].reset_index(drop=True)
-        y = np.arange(len(part))
-        for i, r in part.iterrows():
-            if bool(r["suppressed"]) or is_missing(r["value"]):
-                reason = r.get("suppression_reason") or f"fewer than {min_cell_size} learners"
-                shown = reason if str(reason).startswith("suppressed") else f"suppressed ({reason})"
-                ax.text(0.002, i, shown, va="center", ha="left", fontsize=9,
-                        color=MUTED, style="italic")
-                continue
-            value = float(r["value"])
-            ax.barh(i, value, color=PALETTE[0], height=0.62)
-            if not is_missing(r["ci_low"]):
-                ax.errorbar(value, i, xerr=[[value - float(r["ci_low"])], [float(r["ci_high"]) - value]],
-                            fmt="none", ecolor="#333333", capsize=3, lw=1)
-            ax.text(min(value, xmax) + xmax * 0.012 if is_missing(r["ci_high"]) else float(r["ci_high"]) + xmax * 0.012,
-                    i, fmt_value(value, unit), va="center", fontsize=9)
-        if not is_missing(overall):
-            ax.axvline(float(overall), color=PALETTE[5], ls="--", lw=1.2)
-        ax.set_yticks(y)
-        ax.set_yticklabels(part["group"])
-        # Fixed limits, top row first: a panel whose bars are all suppressed keeps its rows' places.
-        ax.set_ylim(len(part) - 0.5, -0.5)
-        ax.set_title(group_type_label(gtype), loc="left", fontsize=10, fontweight="bold")
-        ax.grid(axis="y", visible=False)
-        alt_parts.append(group_type_label(gtype) + ": " + _describe_points(
-            [(g, v, bool(s) or is_missing(v)) for g, v, s in zip(part["group"], part["value"], part["suppressed"], strict=True)],
-            unit))
-    ax = axes[-1, 0]
+    ax.barh(y_of[~hidden], value[~hidden], color=PALETTE[0], height=0.62)
+    ci = ~hidden & ~np.isnan(low) & ~np.isnan(high)
+    ax.errorbar(value[ci], y_of[ci], xerr=[value[ci] - low[ci], high[ci] - value[ci]],
+                fmt="none", ecolor="#333333", capsize=3, lw=1)
+    reasons = rows["suppression_reason"] if "suppression_reason" in rows else pd.Series(None, index=rows.index)
+    for i in range(len(rows)):
+        if hidden[i]:
+            reason = reasons.iloc[i]
+            reason = f"fewer than {min_cell_size} learners" if is_missing(reason) or not reason else str(reason)
+            shown = reason if reason.startswith("suppressed") else f"suppressed ({reason})"
+            ax.text(0.002, y_of[i], shown, va="center", ha="left", fontsize=9, color=MUTED, style="italic")
+        else:
+            end = min(value[i], xmax) if np.isnan(high[i]) else high[i]
+            ax.text(end + xmax * 0.012, y_of[i], fmt_value(value[i], unit), va="center", fontsize=9)
+    heading = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
+    for hy, gtype in zip(heading_y, types, strict=True):
+        ax.text(0, hy + 0.1, group_type_label(gtype) + _HEADING_NOTES.get(gtype, ""), transform=heading,
+                ha="left", va="center", fontsize=10, fontweight="bold")
+        if hy:
+            ax.axhline(hy - 0.5, color="#cccccc", lw=0.8)
+    if not is_missing(overall):
+        ax.axvline(float(overall), color=PALETTE[5], ls="--", lw=1.2)
+    ax.set_yticks(y_of)
+    ax.set_yticklabels(rows["group"])
+    ax.set_ylim(y - 0.5, -0.5)  # fixed, top row first: a suppressed row keeps its place
+    ax.grid(axis="y", visible=False)
     ax.set_xlim(0, xmax)
     if unit == "rate":
         _pct_axis(ax, "x")
     ax.set_xlabel("Share of learners (bars: 95% interval; dashed line: all learners)")
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=12)
-    # Keep a band at the top for the title: tight_layout alone lets the first panel's title run into it.
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))
+    _fit(fig, ax, title)
+    alt_parts = [group_type_label(t) + ": " + _describe_points(
+        [(rows.at[i, "group"], rows.at[i, "value"], bool(hidden[i])) for i in idx], unit)
+        for t, idx in zip(types, members, strict=True)]
     overall_txt = "" if is_missing(overall) else f" All learners: {fmt_value(overall, unit)}."
     alt = f"Bar chart: {title}.{overall_txt} " + " | ".join(alt_parts) + "."
     data = rows[["group_type", "group_value", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
@@ -145,18 +207,19 @@ def gap_dots(rows: pd.DataFrame, title: str) -> Chart:
     ``rows``: label (indicator), group (reader's words), gap_pp, gap_moe_pp, is_gap.
     """
     rows = rows.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8.2, 0.36 * len(rows) + 1.4))
+    labels = [textwrap.fill(f"{lbl}: {grp}", 48) for lbl, grp in zip(rows["label"], rows["group"], strict=True)]
+    row_in = 0.48 if any("\n" in lbl for lbl in labels) else 0.36
+    fig, ax = plt.subplots(figsize=(8.2, row_in * len(rows) + 1.4))
     y = np.arange(len(rows))
     colors = [PALETTE[5] if bool(g) else PALETTE[0] for g in rows["is_gap"]]
     ax.errorbar(rows["gap_pp"], y, xerr=rows["gap_moe_pp"], fmt="none", ecolor="#555555", capsize=3, lw=1)
     ax.scatter(rows["gap_pp"], y, c=colors, zorder=3, s=36)
     ax.axvline(0, color="#333333", lw=1)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{lbl}: {grp}" for lbl, grp in zip(rows["label"], rows["group"], strict=True)], fontsize=9)
-    ax.invert_yaxis()
+    ax.set_yticklabels(labels, fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel("Gap in percentage points against all other learners (95% margin of error)")
-    ax.set_title(title, loc="left")
-    fig.tight_layout()
+    _fit(fig, ax, title)
     alt = f"Dot chart: {title}. " + "; ".join(
         f"{lbl}, {grp}: {gap:+.1f} points (±{moe:.1f}){' — gap' if flag else ''}"
         for lbl, grp, gap, moe, flag in zip(rows["label"], rows["group"], rows["gap_pp"], rows["gap_moe_pp"],
@@ -183,10 +246,9 @@ def odds_forest(rows: pd.DataFrame, title: str) -> Chart:
     ax.set_xlim(lo, hi)
     ax.set_yticks(y)
     ax.set_yticklabels(rows["label"])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel("Adjusted odds ratio of on-time graduation (1 = same odds; log scale)")
-    ax.set_title(title, loc="left")
-    fig.tight_layout()
+    _fit(fig, ax, title)
     alt = f"Forest plot: {title}. " + "; ".join(
         f"{r.label}: {r.value:.2f} (95% interval {r.ci_low:.2f} to {r.ci_high:.2f})" for r in rows.itertuples()
     ) + "."
@@ -197,25 +259,26 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     """Simple horizontal bars: ``rows``: label, value, suppressed."""
     rows = rows.reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8.2, 0.45 * len(rows) + 1.3))
-    values = pd.to_numeric(rows["value"], errors="coerce")
-    xmax = float(np.nanmax(values.to_numpy(dtype=float), initial=0.0)) or 1.0
-    for i, r in rows.iterrows():
-        if bool(r["suppressed"]) or is_missing(r["value"]):
+    values = _floats(rows["value"])
+    xmax = float(np.nanmax(values, initial=0.0)) or 1.0
+    hidden = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
+    y = np.arange(len(rows))
+    ax.barh(y[~hidden], values[~hidden], color=PALETTE[2], height=0.62)
+    for i in y:
+        if hidden[i]:
             ax.text(xmax * 0.005, i, f"suppressed (fewer than {min_cell_size})", va="center", fontsize=9,
                     color=MUTED, style="italic")
-            continue
-        ax.barh(i, float(r["value"]), color=PALETTE[2], height=0.62)
-        ax.text(float(r["value"]) + xmax * 0.01, i, fmt_value(r["value"], unit), va="center", fontsize=9)
-    ax.set_yticks(np.arange(len(rows)))
+        else:
+            ax.text(values[i] + xmax * 0.01, i, fmt_value(values[i], unit), va="center", fontsize=9)
+    ax.set_yticks(y)
     ax.set_yticklabels(rows["label"])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, xmax * 1.15 if unit != "rate" else min(1.0, xmax * 1.2))
     if unit == "rate":
         _pct_axis(ax, "x")
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    ax.set_title(title, loc="left")
-    fig.tight_layout()
+    _fit(fig, ax, title)
     alt = f"Bar chart: {title}. " + _describe_points(
         [(r.label, r.value, bool(r.suppressed)) for r in rows.itertuples()], unit) + "."
     return Chart(fig, rows, alt, title)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pathways.resources import packaged_yaml
 
 ColumnType = Literal["string", "int", "float", "bool", "enum", "date"]
 ReferenceScope = Literal["same_year", "earlier_years", "up_to_year"]
@@ -128,7 +128,7 @@ def normalize_header(header: str) -> str:
 
 @cache
 def load_dictionary() -> DataDictionary:
-    raw = yaml.safe_load(files("pathways").joinpath("data_dictionary.yml").read_text("utf-8"))
+    raw = packaged_yaml("data_dictionary.yml")
     enums: dict[str, list[str]] = raw["enums"]
     specs = {}
     for name, spec in raw["files"].items():

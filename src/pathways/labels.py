@@ -69,6 +69,10 @@ def group_value_label(group_type: str, group_value: object) -> str:
     if group_type in _BOOLEAN_GROUPS and value in ("true", "false"):
         yes, no = _BOOLEAN_GROUPS[group_type]
         return yes if value == "true" else no
+    if group_type == "years_since_graduation":
+        if value.isdigit():
+            return f"{value} year{'' if value == '1' else 's'} after high school"
+        return "Years after high school not known"
     if value in VALUES:
         return VALUES[value]
     return value.replace("_", " ").capitalize()

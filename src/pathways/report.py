@@ -40,9 +40,12 @@ class ReportContext:
     output_dir: Path
     numbering: render.Numbering = field(default_factory=render.Numbering)
     pathways: pd.DataFrame = field(default_factory=pd.DataFrame)  # pathways.csv of year Y, as submitted
+    _by_indicator: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
 
     def rows(self, indicator_id: str, measure: str | None = None, group_type: str | None = "all") -> pd.DataFrame:
-        frame = self.export[self.export["indicator_id"] == indicator_id]
+        if self._by_indicator is None:  # a report asks for each indicator many times
+            self._by_indicator = dict(tuple(self.export.groupby("indicator_id", sort=False)))
+        frame = self._by_indicator.get(indicator_id, self.export.iloc[:0])
         if measure is not None:
             frame = frame[frame["measure"] == measure]
         if group_type is not None:
@@ -141,25 +144,34 @@ def show_headline(ctx: ReportContext) -> None:
 
 
 def show_section(ctx: ReportContext, section_id: str) -> None:
-    catalogue = load_catalogue()
-    parts: list[str] = []
-    rate_trends = []
+    indicators = load_catalogue().in_section(section_id)
+    # Built in reading order, so figures and tables are numbered as a reader meets them.
+    parts = _trend_figure(ctx, section_id, indicators)
+    if section_id == "pathways":
+        parts += _pathways_table(ctx)
     charted = False
-    for ind in catalogue.in_section(section_id):
+    for ind in indicators:
         block, drew_groups = _indicator_block(ctx, ind, chart_groups=not charted)
         parts.extend(block)
         charted = charted or drew_groups
+    _show(*parts)
+
+
+def _trend_figure(ctx: ReportContext, section_id: str, indicators: list[Indicator]) -> list[str]:
+    """The section's rates by year, one line per rate indicator."""
+    trends = []
+    for ind in indicators:
         if ind.unit == "rate":
             hist = ctx.history(ind.id, "rate")
             if not hist.empty and hist["value"].notna().any():
-                rate_trends.append(hist.assign(label=ind.title))
-    if section_id == "pathways":
-        parts = _pathways_table(ctx) + parts
-    if rate_trends:
-        rows = pd.concat(rate_trends, ignore_index=True)
-        title = f"{section_title(section_id)}: rates by year, {ctx.partnership.baseline_year}-{ctx.year}"
-        parts.insert(0, ctx.numbering.figure(charts.trend_lines(rows, title, "rate", ctx.min_cell_size)))
-    _show(*parts)
+                trends.append(hist.assign(label=ind.title))
+    if not trends:
+        return []
+    # A single line has no legend, so the title names it.
+    name, noun = (trends[0]["label"].iloc[0], "rate") if len(trends) == 1 else (section_title(section_id), "rates")
+    title = f"{name}: {noun} by year, {ctx.partnership.baseline_year}-{ctx.year}"
+    rows = pd.concat(trends, ignore_index=True)
+    return [ctx.numbering.figure(charts.trend_lines(rows, title, "rate", ctx.min_cell_size))]
 
 
 def section_title(section_id: str) -> str:
@@ -184,7 +196,8 @@ def _indicator_block(ctx: ReportContext, ind: Indicator, *, chart_groups: bool) 
     if status == "not_available":
         reason = rows["note"].dropna().iloc[0] if rows["note"].notna().any() else "not enough data"
         return [*parts, render.note(f"Not available for {ctx.year}: {reason}.")], False
-    parts.append(render.paragraph(story.indicator_sentence(ind, ctx.export, ctx.year, ctx.min_cell_size)))
+    sentence = story.indicator_sentence(ind, ctx.rows(ind.id, group_type=None), ctx.year, ctx.min_cell_size)
+    parts.append(render.paragraph(sentence))
     special = _SPECIAL.get(ind.id)
     if special:
         return [*parts, *special(ctx, ind)], False
@@ -277,7 +290,7 @@ def _family_wage(ctx: ReportContext, ind: Indicator) -> list[str]:
     rows = ctx.rows(ind.id, "rate", "years_since_graduation")
     if rows.empty:
         return []
-    data = rows.assign(label=rows["group_value"].astype(str) + " years after high school")
+    data = rows.assign(label=[group_value_label("years_since_graduation", v) for v in rows["group_value"]])
     data = data[["label", "value", "suppressed", "denominator"]]
     return [ctx.numbering.figure(charts.value_bars(
         data, f"Former learners earning a family-sustaining wage in {ctx.year - 1}, by years since graduation",
