@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.dictionary import load_dictionary
-from pathways.submission import _parse_text_cells, _parse_text_cells_pandas, read_raw, to_number
+from pathways.submission import _parse_text_cells, _parse_text_cells_pandas, _record_rows, read_raw, to_number
 
 TRICKY = {
     "plain": "a,b,c\n1,2,3\n4,5,6\n",
@@ -86,3 +86,20 @@ def test_to_number_reads_what_python_reads():
     values = to_number(pd.Series(spellings, dtype="str"))
     assert values.iloc[:-1].tolist() == [float(v) for v in spellings[:-1]]
     assert pd.isna(values.iloc[-1])
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("a,b\n1,2\n3,4\n", None),
+    ('a,b\n"two\nlines",2\n3,4\n', None),  # a line break inside quotes stays one row
+    ("a,b\n1,2\n3,4\n\n\n", None),  # trailing blank lines move no record
+    ("a,b\n1,2\n\n3,4\n", [2, 4]),
+    ('a,b\n"two\nlines",2\n \t\r\n3,4\n', [2, 4]),
+    ("a,b\r\n\r\n1,2\r\n,\r\n3,4", [3, 4, 5]),  # a row of empty cells is a record
+])
+def test_record_rows_count_blank_lines_like_a_spreadsheet(tmp_path, text, rows):
+    headers = text.split("\n", 1)[0].strip().split(",")
+    # pandas' reader, which read_raw falls back to for the line of spaces Arrow refuses
+    records = len(_parse_text_cells_pandas(tmp_path / "x.csv", text, headers))
+    found = _record_rows(text, records)
+    assert (None if found is None else found.tolist()) == rows
+

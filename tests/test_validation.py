@@ -140,6 +140,26 @@ def test_several_bad_rows_show_at_most_five_row_numbers(good: Path, tmp_path: Pa
     assert "8 rows" in finding.message and "(rows 2, 3, 4, 5, 6, ...)" in finding.message
 
 
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_shows_them(good: Path, tmp_path: Path) -> None:
+    root = _variant(good, tmp_path, corpus._set("learners", 2, grade_level="13"))  # row 4 when no blank lines
+    path = root / "2024" / "learners.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # A blank line and a line of spaces above the bad record: spreadsheet rows 3 and 4.
+    path.write_text(header + first + "\n" + "   \n" + "".join(rest) + "\n\n", encoding="utf-8")
+    (finding,) = validate_submission(root / "2024", 2024, history_dir=root).failures
+    assert (finding.column, finding.rows) == ("grade_level", [6])
+    assert "(row 6)" in finding.message
+
+
+def test_cross_file_row_numbers_count_blank_lines(good: Path, tmp_path: Path) -> None:
+    root = _variant(good, tmp_path, corpus._set("cte_courses", 1, learner_id="L-NOT-ENROLLED"))  # row 3
+    path = root / "2024" / "cte_courses.csv"
+    header, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(header + "\r\n" + "".join(rest), encoding="utf-8")
+    (finding,) = validate_submission(root / "2024", 2024, history_dir=root).failures
+    assert (finding.file, finding.column, finding.rows) == ("cte_courses.csv", "learner_id", [4])
+
+
 def test_unknown_extra_column_is_a_warning(good: Path, tmp_path: Path) -> None:
     root = _variant(good, tmp_path, corpus._add_column("learners", "homeroom", "B12"))
     result = validate_submission(root / "2024", 2024, history_dir=root)

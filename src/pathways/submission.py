@@ -62,6 +62,9 @@ class RawTable:
     spec: FileSpec
     frame: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
+    # The spreadsheet row of each record (header = row 1) when blank lines sit between
+    # records; None when records are rows 2, 3, ... in order.
+    row_numbers: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -126,7 +129,25 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
             "the file has a header but no records; leave the file out when there is nothing to report",
         )
     extra = [c for c in frame.columns if c not in spec.column_names]
-    return RawTable(path=path, spec=spec, frame=frame, extra_columns=extra)
+    return RawTable(path=path, spec=spec, frame=frame, extra_columns=extra, row_numbers=_record_rows(text, len(frame)))
+
+
+def _record_rows(text: str, n_records: int) -> np.ndarray | None:
+    """Spreadsheet rows of the records when blank lines (which the parsers skip) sit among them.
+
+    A spreadsheet shows a blank line as an empty row, so the rows a clerk is told to fix must
+    count them; a cell with a line break inside quotes stays one row.
+    """
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines - 1 == n_records:  # one record per line after the header: rows 2, 3, ...
+        return None
+    try:
+        rows = np.array([number for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+                         if number > 1 and (len(row) > 1 or (row and row[0].strip()))], dtype=np.int64)
+    except csv.Error:  # a cell past the csv module's size limit: keep the plain numbering
+        return None
+    in_order = np.array_equal(rows, np.arange(2, 2 + n_records))
+    return None if in_order or len(rows) != n_records else rows
 
 
 def _parse_text_cells(body: bytes, width: int) -> pd.DataFrame:
