@@ -93,11 +93,20 @@ def _sha() -> hashlib._Hash:
     return hashlib.sha256()
 
 
+# Code that builds, publishes or audits the book, or runs the command line. No notebook
+# imports it (a test follows every import from the notebooks), so a change to the book's
+# look or to publishing does not re-execute every notebook.
+NOT_IN_NOTEBOOKS = ("book.py", "publish.py", "audit.py", "cli.py", "templates.py", "methods.py",
+                    "dictionary_docs.py", "book_assets/")
+
+
 def code_hash() -> str:
-    """Hash of the installed package's code and metadata files: a code change reruns everything."""
+    """Hash of the package code the notebooks run, and its data files: a change reruns everything."""
     h = _sha()
     root = Path(str(files("pathways")))
     for path in sorted(root.rglob("*")):
+        if path.relative_to(root).as_posix().startswith(NOT_IN_NOTEBOOKS):
+            continue
         if path.is_file() and path.suffix in (".py", ".yml", ".md", ".html", ".css", ".js"):
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
