@@ -76,10 +76,18 @@ def test_group_bars_when_every_cell_is_suppressed_keep_the_rows_and_draw_no_bar(
 def test_value_bars_leave_a_labelled_gap_for_a_suppressed_value():
     rows = pd.DataFrame({"label": ["1 year", "2 years", "3 years"], "value": [0.6, np.nan, 0.7],
                          "suppressed": [False, True, False]})
-    ax = charts.value_bars(rows, "Family-sustaining wage", "rate", "Share", 10).figure.axes[0]
+    chart = charts.value_bars(rows, "Family-sustaining wage", "rate", "Share", 10)
+    ax = chart.figure.axes[0]
     assert sorted(b.get_y() + b.get_height() / 2 for b in _bars(ax)) == pytest.approx([0, 2])
     assert _texts_at(ax, 1) == ["suppressed (fewer than 10)"]
     assert ax.get_ylim() == (2.5, -0.5)
+    assert "2 years: suppressed" in chart.alt
+
+
+def test_value_bars_call_a_missing_value_suppressed_in_the_alt_text():
+    rows = pd.DataFrame({"label": ["a", "b"], "value": [0.5, np.nan], "suppressed": [False, False]})
+    chart = charts.value_bars(rows, "t", "rate", "Share", 10)
+    assert chart.alt == "Bar chart: t. a: 50.0%; b: suppressed."
 
 
 def test_charts_are_laid_out_once_and_drawn_once_when_saved():

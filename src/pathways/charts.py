@@ -280,5 +280,6 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     ax.grid(axis="y", visible=False)
     _fit(fig, ax, title)
     alt = f"Bar chart: {title}. " + _describe_points(
-        [(r.label, r.value, bool(r.suppressed)) for r in rows.itertuples()], unit) + "."
+        [(label, value, bool(hide)) for label, value, hide in zip(rows["label"], values, hidden, strict=True)],
+        unit) + "."
     return Chart(fig, rows, alt, title)
