@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathways.dictionary import load_dictionary
-from pathways.submission import _parse_text_cells, _parse_text_cells_pandas, _record_rows, read_raw, to_number
+from pathways.submission import _parse_text_cells_pandas, _record_rows, parse_text_cells, read_raw, to_number
 
 TRICKY = {
     "plain": "a,b,c\n1,2,3\n4,5,6\n",
@@ -29,7 +29,7 @@ TRICKY = {
 @pytest.mark.parametrize("text", TRICKY.values(), ids=TRICKY.keys())
 def test_arrow_reader_matches_pandas(tmp_path, text):
     headers = text.split("\n", 1)[0].strip().split(",")
-    fast = _parse_text_cells(text.encode("utf-8"), len(headers))
+    fast = parse_text_cells(text.encode("utf-8"), len(headers))
     reference = _parse_text_cells_pandas(tmp_path / "x.csv", text, headers)
     fast.columns = reference.columns
     pd.testing.assert_frame_equal(fast, reference)
@@ -45,7 +45,7 @@ def test_arrow_reader_matches_pandas_on_quoted_random_cells(rows, newline):
         return '"' + value.replace('"', '""') + '"'
 
     text = newline.join(["a,b,c", *(",".join(quote(v) for v in row) for row in rows)]) + newline
-    fast = _parse_text_cells(text.encode("utf-8"), 3)
+    fast = parse_text_cells(text.encode("utf-8"), 3)
     reference = _parse_text_cells_pandas(None, text, ["a", "b", "c"])
     fast.columns = reference.columns
     pd.testing.assert_frame_equal(fast, reference)

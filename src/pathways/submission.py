@@ -113,7 +113,7 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
 
     body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        frame = _parse_text_cells(body, len(headers))
+        frame = parse_text_cells(body, len(headers))
     except pa.ArrowInvalid:
         # Arrow refuses any row whose width is not the header's. Say which rows; a file
         # whose only oddity is a line of spaces (which Arrow also refuses) reads as before.
@@ -150,18 +150,20 @@ def _record_rows(text: str, n_records: int) -> np.ndarray | None:
     return None if in_order or len(rows) != n_records else rows
 
 
-def _parse_text_cells(body: bytes, width: int) -> pd.DataFrame:
-    """Every cell as stripped text (blank = ""), parsed by Arrow's multi-threaded CSV reader."""
+def parse_text_cells(source: bytes | str, width: int, columns: list[int] | None = None) -> pd.DataFrame:
+    """Every cell (of the ``columns`` at these positions, or all) as stripped text, blank = "",
+    parsed by Arrow's multi-threaded CSV reader from the bytes after the header or a file path."""
     names = [f"c{i}" for i in range(width)]
+    kept = names if columns is None else [names[i] for i in columns]
     table = pa_csv.read_csv(
-        io.BytesIO(body),
+        io.BytesIO(source) if isinstance(source, bytes) else source,
         read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
         parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            include_columns=kept, column_types=dict.fromkeys(kept, pa.string()),
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    table = pa.table({n: pc.utf8_trim_whitespace(table[n]) for n in names})
+    table = pa.table({n: pc.utf8_trim_whitespace(table[n]) for n in kept})
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
 
 
@@ -392,5 +394,6 @@ def load_history(data_dir: Path, partnership_id: str, year: int) -> History:
 
 __all__ = [
     "DataError", "FileRefused", "History", "RawTable", "Submissions", "coerce", "invalid_mask", "load_history",
-    "parse_bool", "read_raw", "read_table", "submission_digest", "submitted_years", "to_number", "year_folders",
+    "parse_bool", "parse_text_cells", "read_raw", "read_table", "submission_digest", "submitted_years",
+    "to_number", "year_folders",
 ]

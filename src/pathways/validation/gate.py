@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
 from pathways.atomic import write_atomically
 from pathways.dictionary import load_dictionary
@@ -30,6 +28,7 @@ from pathways.safety import check_partnership_id, check_year
 from pathways.submission import (
     FileRefused,
     RawTable,
+    parse_text_cells,
     read_raw,
     submission_digest,
     submitted_years,
@@ -193,26 +192,13 @@ def _key_column(path: str, size: int, mtime_ns: int, column: str) -> pd.Index | 
             return pd.Index([])
         position = columns.index(match)
         try:
-            values = _one_column_arrow(path, len(columns), position)
+            values = parse_text_cells(path, len(columns), [position]).iloc[:, 0]
         except pa.ArrowInvalid:  # ragged rows: pandas' parser is lenient where Arrow is not
             values = pd.read_csv(path, usecols=[position], dtype=str, encoding="utf-8-sig",
                                  keep_default_na=False, na_filter=False).iloc[:, 0].str.strip()
         return pd.Index(values[values != ""].unique())
     except (UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError, OSError):
         return None
-
-
-def _one_column_arrow(path: str, width: int, position: int) -> pd.Series:
-    names = [f"c{i}" for i in range(width)]
-    table = pa_csv.read_csv(
-        path,
-        read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names, encoding="utf-8"),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            include_columns=[names[position]], column_types={names[position]: pa.string()},
-            strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    return pd.Series(pc.utf8_trim_whitespace(table.column(0)).to_pandas(), dtype="str")
 
 
 def _earlier_keys(history_dir: Path, year: int) -> dict[tuple[str, str], pd.Index]:
