@@ -206,7 +206,7 @@ def update_index(out_dir: Path) -> None:
         entries.append({"version": v, "date": meta.get("published", "")})
     payload = json.dumps({"latest": latest, "versions": entries}, indent=1)
     write_atomically(out_dir / "versions.js", f"window.PATHWAYS_VERSIONS = {payload};\n"
-                  "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n")
+                     "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n")
     write_atomically(out_dir / "versions.json", payload + "\n")
     redirect = (f'<!doctype html><meta charset="utf-8"><title>Latest version: {latest}</title>'
                 '<link rel="icon" href="data:,">'
