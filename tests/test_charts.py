@@ -99,3 +99,24 @@ def test_charts_are_laid_out_once_and_drawn_once_when_saved():
     buf = io.BytesIO()
     chart.figure.savefig(buf, format="svg")
     assert b"Nonbinary" in buf.getvalue()
+
+
+def test_figure_download_neutralises_a_hostile_name(tmp_path):
+    """A partnership named like a formula reaches a chart's data; both downloads carry it as text."""
+    import base64
+    import csv
+    import re
+
+    from pathways import render
+
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    rows = pd.DataFrame({"label": [hostile, "+cmd|' /C calc'!A0"], "value": [0.4, -0.2],
+                         "suppressed": [False, False], "denominator": [120, 80]})
+    chart = charts.value_bars(rows, "Rates by partnership", "rate", "Share of learners", 10)
+    html = render.Numbering(figure_dir=tmp_path).figure(chart)
+    embedded = base64.b64decode(re.search(r'href="data:text/csv;base64,([^"]+)"', html).group(1)).decode()
+    on_disk = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8")
+    assert embedded == on_disk
+    records = list(csv.DictReader(io.StringIO(on_disk)))
+    assert [r["label"] for r in records] == ["'" + hostile, "'+cmd|' /C calc'!A0"]
+    assert [r["value"] for r in records] == ["0.4", "-0.2"]  # numbers are never prefixed

@@ -41,6 +41,26 @@ def neutralize_formulas(value: str) -> str:
     return value
 
 
+def csv_text(frame: pd.DataFrame, text_columns: tuple[str, ...] | None = None) -> str:
+    """The one way the project writes a table as CSV: every text cell (headers included) through
+    :func:`neutralize_formulas`, numbers and blanks as they are. Figure downloads, exports and
+    the clerks' templates all go through here, so no text a partner sent runs as a formula.
+
+    ``text_columns`` names the text columns of a table whose numbers are already formatted as
+    strings (the export); by default a column is text when its dtype is.
+    """
+    def is_text(col) -> bool:
+        if text_columns is not None:
+            return col in text_columns
+        return frame[col].dtype.kind in "OSU" or isinstance(frame[col].dtype, pd.StringDtype)
+
+    guarded = pd.DataFrame({
+        neutralize_formulas(str(col)): frame[col].map(neutralize_formulas) if is_text(col) else frame[col]
+        for col in frame.columns
+    }, index=frame.index)
+    return guarded.to_csv(index=False, lineterminator="\n")
+
+
 def _restore(value: object) -> object:
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r'":
         return value[1:]
@@ -80,14 +100,14 @@ def write_export(table: pd.DataFrame, stream: IO[str], fmt: str) -> None:
     table = conform(table)
     if fmt == "csv":
         text = pd.DataFrame({
-            col: (table[col].map(lambda v: "" if v is None else neutralize_formulas(str(v)))
+            col: (table[col].map(lambda v: "" if v is None else str(v))
                   if col in TEXT_COLUMNS else
                   table[col].map(lambda v: "" if v is pd.NA or v is None else ("true" if v else "false"))
                   if col in BOOL_COLUMNS + NULLABLE_BOOL_COLUMNS else
                   table[col].map(_number))
             for col in EXPORT_COLUMNS
         }, columns=EXPORT_COLUMNS)
-        text.to_csv(stream, index=False, lineterminator="\n")
+        stream.write(csv_text(text, TEXT_COLUMNS))
     elif fmt == "json":
         records = []
         for rec in table.to_dict(orient="records"):
@@ -130,4 +150,4 @@ def read_export(path: str | Path) -> pd.DataFrame:
     return conform(pd.DataFrame(out, columns=EXPORT_COLUMNS))
 
 
-__all__ = ["EXPORT_COLUMNS", "conform", "neutralize_formulas", "read_export", "write_export"]
+__all__ = ["EXPORT_COLUMNS", "conform", "csv_text", "neutralize_formulas", "read_export", "write_export"]

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from pathways.charts import Chart
-from pathways.export import neutralize_formulas
+from pathways.export import csv_text
 
 
 def esc(text: object) -> str:
@@ -25,10 +25,6 @@ def esc(text: object) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "item"
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    return neutralize_formulas(frame).to_csv(index=False, lineterminator="\n")
 
 
 # Text stays text in the SVG (smaller, selectable); readers without DejaVu Sans get a

@@ -7,13 +7,13 @@ committed so partners can download them, and a test regenerates them to catch dr
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pathways.dictionary import FileSpec, load_dictionary
 from pathways.dictionary_docs import column_rule, render_dictionary_markdown
+from pathways.export import csv_text
 
 WORKBOOK_NAME = "pathways_data_templates.xlsx"
 # A fixed timestamp keeps the workbook byte-identical from one generation to the next.
@@ -67,12 +68,8 @@ drop-down lists on the columns that take one of a list of values, and a sheet
 
 
 def template_csv(spec: FileSpec) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(spec.column_names)
-    for i in range(3):
-        writer.writerow([str(c.examples[i]) for c in spec.columns])
-    return buffer.getvalue()
+    examples = pd.DataFrame([[str(c.examples[i]) for c in spec.columns] for i in range(3)], columns=spec.column_names)
+    return csv_text(examples)
 
 
 def readme_text() -> str:
