@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 # The year the growth curves are anchored to, and the year the headline growth is reached.
 BASELINE_YEAR = 2019
@@ -61,6 +61,12 @@ class Profile:
     pathways: tuple[PathwayDef, ...]
     dual_institutions: tuple[Institution, ...]
     college_institutions: tuple[Institution, ...]
+    credential_level: float = 1.0
+    credential_growth_by_2024: float = 0.0  # relative growth of the chance to earn a credential, 2019 to 2024
+    # Sectors whose employers lead the partnership: times as many partner employers as their
+    # pathways' popularity gives, each more often active in the partnership every year.
+    lead_sectors: dict[str, float] = field(default_factory=dict)
+    wbl_kind_level: dict[str, float] = field(default_factory=dict)  # multipliers of some kinds' rates
     living_wage_usd: float = 60_000.0  # replaced by the registry's value when data are written
 
 
@@ -100,15 +106,17 @@ DENVER = Profile(
     english_learner_share=0.28,
     disability_share=0.12,
     cte_engagement_2019=0.30,
-    cte_growth_by_2024=0.55,
+    cte_growth_by_2024=0.56,
     wbl_level=1.0,
-    wbl_growth_by_2024=0.35,
+    wbl_growth_by_2024=0.035,
     dual_level=1.0,
     graduation_intercept=2.15,
     seamless_intercept=0.5,
     enrollment_trend_per_year=-0.005,
     n_partner_employers=140,
     n_survey_respondents=120,
+    credential_level=0.37,
+    credential_growth_by_2024=2.45,
     pathways=(
         _pw("HLTH-01", "Health Science and Patient Care", "healthcare", True, "male", 1.6),
         _pw("BIO-01", "Biomedical Science", "bioscience", True, "none", 0.7),
@@ -162,6 +170,9 @@ AURORA = Profile(
     enrollment_trend_per_year=-0.01,
     n_partner_employers=70,
     n_survey_respondents=70,
+    credential_growth_by_2024=0.8,
+    lead_sectors={"construction": 4.0, "healthcare": 3.0},
+    wbl_kind_level={"clinical_placement": 2.0, "pre_apprenticeship": 3.0, "apprenticeship": 2.5},
     pathways=(
         _pw("HLTH-01", "Nursing and Patient Care", "healthcare", True, "male", 1.6),
         _pw("HLTH-02", "Emergency Medical Services", "public_safety", True, "female", 0.6),
@@ -206,6 +217,7 @@ SAN_LUIS_VALLEY = Profile(
     enrollment_trend_per_year=-0.012,
     n_partner_employers=30,
     n_survey_respondents=40,
+    lead_sectors={"healthcare": 2.0},
     pathways=(
         _pw("HLTH-01", "Health Science (CNA)", "healthcare", True, "male", 1.5),
         _pw("HLTH-02", "Pharmacy and Medical Office", "healthcare", True, "male", 0.5),
