@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtr
 
 from pathways.demo.catalogs import (
     CREDENTIALS_BY_SECTOR,
@@ -63,6 +64,7 @@ WBL_KINDS = {
 }
 WBL_LEVEL = 0.8  # overall calibration of the rates above
 WBL_CTE_FACTOR = 2.2  # learners taking CTE this year are offered far more work-based learning
+WBL_CHUNK = 1 << 20  # learner-years per block when the chances of every kind are computed
 WBL_EL_FACTOR, WBL_DISABILITY_FACTOR = 0.6, 0.55
 
 CREDENTIAL_GRADE_FACTOR = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.4, 0.9, 1.2, 1.4])
@@ -98,7 +100,8 @@ def simulate_schooling(rng: np.random.Generator, pop: Population, hs: PersonYear
     engaged = _cte_engagement(rng, pop, hs, profile)
     cte, course_labels = _cte_courses(rng, pop, hs, engaged, profile)
     completed = cte["is_completed"] == 1
-    completed_courses = distinct_course_counts(hs.person[cte["row"][completed]], cte["course"][completed], pop.n)
+    completed_courses = distinct_course_counts(hs.person[cte["row"]], cte["course"], completed,
+                                               cte["course"] >= len(profile.pathways) * 12, pop.n)
     in_primary = completed & (cte["pathway"] == pop.pathway[hs.person[cte["row"]]])
     primary_this_year = np.bincount(cte["row"][in_primary], minlength=len(hs.person))
     primary_to_date = cumsum_within(primary_this_year, hs.person)
@@ -116,10 +119,18 @@ def simulate_schooling(rng: np.random.Generator, pop: Population, hs: PersonYear
     )
 
 
-def distinct_course_counts(person: np.ndarray, course: np.ndarray, n_people: int) -> np.ndarray:
-    """Distinct courses each person completed: an exploratory course completed twice counts once, as in the report."""
-    key = np.unique(person.astype(np.int64) * (int(course.max(initial=0)) + 1) + course)
-    return np.bincount(key // (int(course.max(initial=0)) + 1), minlength=n_people)
+def distinct_course_counts(person: np.ndarray, course: np.ndarray, completed: np.ndarray, can_repeat: np.ndarray,
+                           n_people: int) -> np.ndarray:
+    """Distinct courses each person completed, as the report counts them: a course completed twice counts once.
+
+    Only ``can_repeat`` courses (exploratory ones, not tied to a grade) can be completed in two
+    years; the rest are counted directly, which spares a distinct count over every row.
+    """
+    once = completed & ~can_repeat
+    key = np.unique(person[completed & can_repeat].astype(np.int64) * (int(course.max(initial=0)) + 1)
+                    + course[completed & can_repeat])
+    return (np.bincount(person[once], minlength=n_people)
+            + np.bincount(key // (int(course.max(initial=0)) + 1), minlength=n_people))
 
 
 def cumsum_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -142,7 +153,7 @@ def _cte_engagement(rng: np.random.Generator, pop: Population, hs: PersonYears, 
     threshold = (profile.cte_engagement_2019 * growth_factor(hs.year, profile.cte_growth_by_2024)
                  * CTE_GRADE_FACTOR[hs.grade] * np.where(pop.english_learner[p], 0.9, 1.0)
                  * np.where(pop.disability[p], 0.9, 1.0))
-    return ranks_within(score, hs.year, hs.grade) < np.minimum(threshold, 0.9)
+    return ranks_within(ndtr(score), hs.year, hs.grade) < np.minimum(threshold, 0.9)
 
 
 def _cte_courses(rng: np.random.Generator, pop: Population, hs: PersonYears, engaged: np.ndarray,
@@ -198,20 +209,24 @@ def _work_based_learning(rng: np.random.Generator, pop: Population, hs: PersonYe
     headline figure the demo is calibrated to), then which kinds, given at least one.
     """
     p = hs.person
-    sector_of_row = np.array(sectors)[pop.pathway[p]]
     base = (WBL_LEVEL * profile.wbl_level * growth_factor(hs.year, profile.wbl_growth_by_2024)
             * np.where(engaged, WBL_CTE_FACTOR, 1.0)
             * np.where(pop.english_learner[p], WBL_EL_FACTOR, 1.0)
             * np.where(pop.disability[p], WBL_DISABILITY_FACTOR, 1.0))
-    chance = np.empty((len(p), len(WBL_KINDS)))
-    for k, (name, kind) in enumerate(WBL_KINDS.items()):
-        chance[:, k] = base * kind.rate * profile.wbl_kind_level.get(name, 1.0) * np.array((0,) * 9 + kind.by_grade)[hs.grade]
-        if kind.sectors is not None:
-            chance[:, k] *= engaged & np.isin(sector_of_row, kind.sectors)
-    chance = np.minimum(chance, 0.95)
-    none = np.prod(1 - chance, axis=1)
+    kinds = list(WBL_KINDS.values())
+    rate = np.array([kind.rate * profile.wbl_kind_level.get(name, 1.0) for name, kind in WBL_KINDS.items()])
+    by_grade = np.array([(0.0,) * 9 + kind.by_grade for kind in kinds]).T  # (grade, kind)
+    # (pathway, kind): open to every learner, or only to CTE takers of a pathway in the kind's sectors
+    open_to = np.array([[kind.sectors is None or sector in kind.sectors for kind in kinds] for sector in sectors])
+    needs_cte = np.array([kind.sectors is not None for kind in kinds])
+
+    def chance(rows: np.ndarray | slice) -> np.ndarray:  # (row, kind), computed in parts to spare memory
+        eligible = open_to[pop.pathway[p[rows]]] & (engaged[rows][:, None] | ~needs_cte)
+        return np.minimum(base[rows][:, None] * rate * by_grade[hs.grade[rows]] * eligible, 0.95)
+
+    none = np.concatenate([np.prod(1 - chance(slice(i, i + WBL_CHUNK)), axis=1) for i in range(0, len(p), WBL_CHUNK)])
     rows = np.flatnonzero(balanced_draw(rng, 1 - none, hs.year, engaged))
-    has = _kinds_given_any(rng, chance[rows], 1 - none[rows])
+    has = _kinds_given_any(rng, chance(rows), 1 - none[rows])
     completion = np.array([kind.completion for kind in WBL_KINDS.values()])
     parts = []
     for code, kind in enumerate(WBL_KINDS.values()):
