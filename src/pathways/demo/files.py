@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from pathways.demo.partners import ACTIVITIES, SURVEY_ITEMS
 from pathways.demo.population import enum_values
-from pathways.demo.schooling import DUAL_CREDITS, WBL_TYPES
+from pathways.demo.schooling import DUAL_CREDITS, WBL_KINDS
 from pathways.demo.simulate import Simulation
 from pathways.demo.writer import (
     bool_column,
@@ -123,7 +123,7 @@ def work_based_learning(sim: Simulation, year: int) -> Columns:
         return None
     return {
         "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]), "school_year": constant_column(year, len(rows)),
-        "wbl_type": label_column(t["type"][rows], list(WBL_TYPES)),
+        "wbl_type": label_column(t["type"][rows], list(WBL_KINDS)),
         "employer_id": label_column(t["employer"][rows], sim.employers.ids),
         "hours": int_column(t["hours"][rows]),
         "is_paid": bool_column(t["is_paid"][rows]), "is_completed": bool_column(t["is_completed"][rows]),

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from pathways.demo.draws import balanced_draw
 from pathways.demo.population import Population, enum_values
 from pathways.demo.profiles import STATEWIDE_COLLEGES, Institution, Profile
 from pathways.demo.schooling import Schooling, Table
 
-TRUE_GRADUATION_ODDS_RATIOS = {"2-4 courses": 1.8, "5+ courses": 3.0, "mentorship": 1.6}
+TRUE_GRADUATION_ODDS_RATIOS = {"2-4 courses": 1.4, "5+ courses": 1.9, "mentorship": 1.9}
 """Adjusted odds ratios of on-time graduation built into the demo (vs 0-1 completed CTE courses / no mentorship)."""
 
 TRUE_COVARIATE_ODDS_RATIOS = {
@@ -63,16 +64,21 @@ class Exits:
     former: np.ndarray  # left school at the end of the cohort year (graduated, dropped out, GED)
 
 
+def course_band(courses: np.ndarray) -> np.ndarray:
+    """0 for 0-1 completed CTE courses, 1 for 2-4, 2 for 5 or more: the bands of the graduation model."""
+    return np.where(courses >= 5, 2, np.where(courses >= 2, 1, 0)).astype(np.int8)
+
+
 def graduation_log_odds(pop: Population, schooling: Schooling, profile: Profile) -> np.ndarray:
-    """Linear predictor of on-time graduation: the published odds ratios, on the log scale."""
-    courses = schooling.completed_courses
+    """Linear predictor of on-time graduation: the built-in odds ratios, on the log scale."""
+    band = course_band(schooling.completed_courses)
     log_or = {k: np.log(v) for k, v in {**TRUE_GRADUATION_ODDS_RATIOS, **TRUE_COVARIATE_ODDS_RATIOS}.items()}
     sex_values, race_values = enum_values("sex"), enum_values("race_ethnicity")
     sex_effect = np.array([log_or.get(f"sex={v}", 0.0) for v in sex_values])
     race_effect = np.array([log_or.get(f"race_ethnicity={v}", 0.0) for v in race_values])
     return (profile.graduation_intercept
-            + log_or["2-4 courses"] * ((courses >= 2) & (courses <= 4))
-            + log_or["5+ courses"] * (courses >= 5)
+            + log_or["2-4 courses"] * (band == 1)
+            + log_or["5+ courses"] * (band == 2)
             + log_or["mentorship"] * schooling.mentored
             + log_or["is_economically_disadvantaged"] * pop.econ
             + log_or["is_english_learner"] * pop.english_learner
@@ -81,12 +87,19 @@ def graduation_log_odds(pop: Population, schooling: Schooling, profile: Profile)
 
 
 def simulate_exits(rng: np.random.Generator, pop: Population, schooling: Schooling, profile: Profile) -> Exits:
-    """Exit of every person who reached high school; graduation drawn from the logistic model."""
+    """Exit of every person who reached high school; graduation drawn from the logistic model.
+
+    Graduates are drawn evenly within each cohort and each group of learners alike in the
+    model's terms (course band, mentorship, demographics), so that a cohort's regression
+    finds the built-in odds ratios in every seed rather than the built-in ratios plus the
+    chance variation of a few dozen non-graduates (see :mod:`pathways.demo.draws`).
+    """
     labels = enum_values("exit_type")
     code = np.full(pop.n, -1, dtype=np.int8)
     in_high_school = pop.end_grade >= 9
-    graduated = in_high_school & ~pop.left_early & (rng.random(pop.n) < expit(graduation_log_odds(pop, schooling,
-                                                                                                     profile)))
+    chance = np.where(in_high_school & ~pop.left_early, expit(graduation_log_odds(pop, schooling, profile)), 0.0)
+    graduated = balanced_draw(rng, chance, pop.cohort_year, course_band(schooling.completed_courses),
+                              schooling.mentored, pop.econ, pop.english_learner, pop.disability, pop.sex, pop.race)
     advanced = rng.random(pop.n) < ADVANCED_DIPLOMA_SHARE + ADVANCED_DIPLOMA_DUAL_BONUS * schooling.dual_credit_earned
     code[graduated] = np.where(advanced, labels.index("graduated_advanced_diploma"),
                                labels.index("graduated_regular_diploma"))[graduated]

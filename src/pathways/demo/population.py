@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pathways.demo.draws import ranks_within
 from pathways.demo.profiles import SEX_SHARES, Profile
 from pathways.dictionary import load_dictionary
 
@@ -101,8 +102,13 @@ def simulate_population(rng: np.random.Generator, profile: Profile, scale: float
     n_original = np.maximum(3, np.round(nominal * ORIGINAL_CLASS_SHARE)).astype(np.int64)
     n_in = np.maximum(1, np.round(nominal * TRANSFER_IN_SHARE)).astype(np.int64)
     cohort_year = np.concatenate([np.repeat(cohorts, n_original), np.repeat(cohorts, n_in)]).astype(np.int32)
-    start_grade = np.concatenate([np.full(n_original.sum(), 6), rng.integers(7, 13, n_in.sum())]).astype(np.int8)
-    end_grade, left_early, deceased = _exits(rng, start_grade)
+    # Transfers in and out are spread evenly over grades and years within each cohort (by rank,
+    # see pathways.demo.draws), so that enrolment does not wobble by chance from year to year:
+    # the headline counts the demo is calibrated to are counts of enrolled learners.
+    joins = np.repeat(cohorts, n_in)
+    start_grade = np.concatenate([np.full(n_original.sum(), 6),
+                                  7 + np.floor(6 * ranks_within(rng.random(len(joins)), joins))]).astype(np.int8)
+    end_grade, left_early, deceased = _exits(rng, start_grade, cohort_year)
     sex = _categorical(rng, enum_values("sex"), SEX_SHARES, len(cohort_year))
     race_values = enum_values("race_ethnicity")
     race = _categorical(rng, race_values, profile.race_shares, len(cohort_year))
@@ -129,9 +135,15 @@ def simulate_population(rng: np.random.Generator, profile: Profile, scale: float
     )
 
 
-def _exits(rng: np.random.Generator, start_grade: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Last grade enrolled: a transfer out after a geometric number of years, or 12."""
-    years_until_out = rng.geometric(TRANSFER_OUT_HAZARD, len(start_grade)) - 1
+def _exits(rng: np.random.Generator, start_grade: np.ndarray, cohort_year: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Last grade enrolled: a transfer out after a geometric number of years, or 12.
+
+    The geometric draw is the inverse of its distribution at evenly spaced shares within each
+    cohort and start grade, in random order: who leaves is random, how many leave is not.
+    """
+    share = ranks_within(rng.random(len(start_grade)), cohort_year, start_grade)
+    years_until_out = np.floor(np.log1p(-share) / np.log1p(-TRANSFER_OUT_HAZARD)).astype(np.int64)
     leaves = start_grade.astype(np.int64) + years_until_out
     transferred = leaves < 12
     end_grade = np.where(transferred, leaves, 12).astype(np.int8)

@@ -21,6 +21,7 @@ from pathways.demo.catalogs import (
     PATHWAY_COLLEGE_COURSE,
     CredentialDef,
 )
+from pathways.demo.draws import balanced_draw, ranks_within
 from pathways.demo.population import PersonYears, Population
 from pathways.demo.profiles import Profile, growth_factor
 
@@ -28,27 +29,42 @@ Table = dict[str, np.ndarray]
 
 CTE_PERSISTENCE = 0.7  # correlation of a learner's CTE engagement from one year to the next
 CTE_GRADE_FACTOR = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.8, 1.0, 1.1, 1.1])  # indexed by grade
-CTE_EXTRA_COURSE_PROBABILITY = 0.15  # each of two more courses beyond the first in an engaged year
+CTE_EXTRA_COURSE_PROBABILITY = 0.25  # each of two more courses beyond the first in an engaged year
 CTE_EXPLORATION_SHARE = 0.25  # a course taken in another pathway than the learner's own
 CTE_COMPLETION_RATE = 0.9
 UNKNOWN_COMPLETION_SHARE = 0.005
 
-# Work-based learning: base chance per high-school year, hours range, chance paid, chance completed,
-# grade multipliers for grades 9-12, and whether it needs a pathway of particular sectors.
-WBL_TYPES = {
-    "career_exploration_event": (0.10, (2, 6), 0.0, 0.97, (1.4, 1.1, 0.8, 0.6), None),
-    "job_shadow": (0.07, (3, 8), 0.0, 0.95, (0.7, 1.2, 1.2, 0.9), None),
-    "mentorship": (0.045, (10, 40), 0.0, 0.82, (0.5, 1.0, 1.3, 1.2), None),
-    "internship": (0.035, (60, 200), 0.7, 0.88, (0.0, 0.4, 1.4, 2.0), None),
-    "clinical_placement": (0.14, (40, 120), 0.0, 0.9, (0.0, 0.3, 1.3, 2.0), ("healthcare",)),
-    "pre_apprenticeship": (0.08, (40, 160), 0.3, 0.85, (0.0, 0.5, 1.3, 1.6),
-                           ("construction", "advanced_manufacturing", "energy")),
-    "apprenticeship": (0.025, (300, 1000), 1.0, 0.9, (0.0, 0.2, 1.2, 2.0),
-                       ("construction", "advanced_manufacturing", "energy", "healthcare", "information_technology")),
-    "school_based_enterprise": (0.02, (20, 80), 0.0, 0.9, (0.8, 1.0, 1.1, 1.1), None),
+
+
+@dataclass(frozen=True)
+class WblKind:
+    """One kind of work-based learning: how common it is, what it looks like, who hosts it."""
+
+    rate: float  # chance per high-school year, before the multipliers below
+    hours: tuple[int, int]
+    paid_share: float
+    completion: float
+    by_grade: tuple[float, float, float, float]  # multipliers for grades 9-12
+    sectors: tuple[str, ...] | None  # only for learners of a pathway in these sectors, hosted by employers there
+    host_share: float  # share of partner employers (of those sectors) that host this kind
+
+
+WBL_KINDS = {
+    "career_exploration_event": WblKind(0.08, (2, 6), 0.0, 0.97, (1.4, 1.1, 0.8, 0.6), None, 0.6),
+    "job_shadow": WblKind(0.14, (3, 8), 0.0, 0.95, (0.7, 1.2, 1.2, 0.9), None, 0.5),
+    "mentorship": WblKind(0.065, (10, 40), 0.0, 0.82, (0.5, 1.0, 1.3, 1.2), None, 0.35),
+    "internship": WblKind(0.035, (60, 200), 0.7, 0.88, (0.0, 0.4, 1.4, 2.0), None, 0.4),
+    "clinical_placement": WblKind(0.14, (40, 120), 0.0, 0.9, (0.0, 0.3, 1.3, 2.0), ("healthcare",), 0.7),
+    "pre_apprenticeship": WblKind(0.08, (40, 160), 0.3, 0.85, (0.0, 0.5, 1.3, 1.6),
+                                  ("construction", "advanced_manufacturing", "energy"), 0.6),
+    "apprenticeship": WblKind(0.025, (300, 1000), 1.0, 0.9, (0.0, 0.2, 1.2, 2.0),
+                              ("construction", "advanced_manufacturing", "energy", "healthcare",
+                               "information_technology"), 0.3),
+    "school_based_enterprise": WblKind(0.02, (20, 80), 0.0, 0.9, (0.8, 1.0, 1.1, 1.1), None, 0.1),
 }
-WBL_LEVEL = 0.8  # overall calibration of the rates below
+WBL_LEVEL = 0.8  # overall calibration of the rates above
 WBL_CTE_FACTOR = 2.2  # learners taking CTE this year are offered far more work-based learning
+WBL_CHUNK = 1 << 20  # learner-years per block when the chances of every kind are computed
 WBL_EL_FACTOR, WBL_DISABILITY_FACTOR = 0.6, 0.55
 
 CREDENTIAL_GRADE_FACTOR = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.4, 0.9, 1.2, 1.4])
@@ -79,19 +95,19 @@ class Schooling:
     dual_credit_earned: np.ndarray  # per person: earned any college credit in high school
 
 
-def simulate_schooling(rng: np.random.Generator, pop: Population, hs: PersonYears, profile: Profile,
-                       employers_by_sector: tuple[np.ndarray, np.ndarray, int]) -> Schooling:
+def simulate_schooling(rng: np.random.Generator, pop: Population, hs: PersonYears, profile: Profile) -> Schooling:
     sectors = [p.sector for p in profile.pathways]
     engaged = _cte_engagement(rng, pop, hs, profile)
     cte, course_labels = _cte_courses(rng, pop, hs, engaged, profile)
     completed = cte["is_completed"] == 1
-    completed_courses = np.bincount(hs.person[cte["row"][completed]], minlength=pop.n)
+    completed_courses = distinct_course_counts(hs.person[cte["row"]], cte["course"], completed,
+                                               cte["course"] >= len(profile.pathways) * 12, pop.n)
     in_primary = completed & (cte["pathway"] == pop.pathway[hs.person[cte["row"]]])
     primary_this_year = np.bincount(cte["row"][in_primary], minlength=len(hs.person))
     primary_to_date = cumsum_within(primary_this_year, hs.person)
-    wbl = _work_based_learning(rng, pop, hs, engaged, profile, sectors, employers_by_sector)
-    mentorship = (wbl["type"] == list(WBL_TYPES).index("mentorship")) & (wbl["is_completed"] == 1)
-    credentials, credential_defs = _credentials(rng, pop, hs, engaged, primary_to_date, sectors)
+    wbl = _work_based_learning(rng, pop, hs, engaged, profile, sectors)
+    mentorship = (wbl["type"] == list(WBL_KINDS).index("mentorship")) & (wbl["is_completed"] == 1)
+    credentials, credential_defs = _credentials(rng, pop, hs, engaged, primary_to_date, profile, sectors)
     dual, dual_labels = _early_postsecondary(rng, pop, hs, engaged, profile, sectors)
     earned_rows = dual["row"][dual["credits_earned"] > 0]
     return Schooling(
@@ -103,6 +119,20 @@ def simulate_schooling(rng: np.random.Generator, pop: Population, hs: PersonYear
     )
 
 
+def distinct_course_counts(person: np.ndarray, course: np.ndarray, completed: np.ndarray, can_repeat: np.ndarray,
+                           n_people: int) -> np.ndarray:
+    """Distinct courses each person completed, as the report counts them: a course completed twice counts once.
+
+    Only ``can_repeat`` courses (exploratory ones, not tied to a grade) can be completed in two
+    years; the rest are counted directly, which spares a distinct count over every row.
+    """
+    once = completed & ~can_repeat
+    key = np.unique(person[completed & can_repeat].astype(np.int64) * (int(course.max(initial=0)) + 1)
+                    + course[completed & can_repeat])
+    return (np.bincount(person[once], minlength=n_people)
+            + np.bincount(key // (int(course.max(initial=0)) + 1), minlength=n_people))
+
+
 def cumsum_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Running total of ``values`` within runs of equal ``group`` (rows sorted by group, then time)."""
     total = np.cumsum(values)
@@ -112,13 +142,18 @@ def cumsum_within(values: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def _cte_engagement(rng: np.random.Generator, pop: Population, hs: PersonYears, profile: Profile) -> np.ndarray:
-    """Whether a learner takes CTE in a year: a persistent personal score against a rising threshold."""
+    """Whether a learner takes CTE in a year: a persistent personal score against a rising threshold.
+
+    The score is compared by its rank within the year and grade, so that each year's share
+    of CTE takers is the profile's (the growth the demo is calibrated to), not that plus
+    chance; who takes CTE, and that the same learners keep taking it, is still random.
+    """
     p = hs.person
     score = CTE_PERSISTENCE * pop.cte_propensity_z[p] + np.sqrt(1 - CTE_PERSISTENCE**2) * rng.standard_normal(len(p))
     threshold = (profile.cte_engagement_2019 * growth_factor(hs.year, profile.cte_growth_by_2024)
                  * CTE_GRADE_FACTOR[hs.grade] * np.where(pop.english_learner[p], 0.9, 1.0)
                  * np.where(pop.disability[p], 0.9, 1.0))
-    return ndtr(score) < np.minimum(threshold, 0.9)
+    return ranks_within(ndtr(score), hs.year, hs.grade) < np.minimum(threshold, 0.9)
 
 
 def _cte_courses(rng: np.random.Generator, pop: Population, hs: PersonYears, engaged: np.ndarray,
@@ -141,7 +176,9 @@ def _cte_courses(rng: np.random.Generator, pop: Population, hs: PersonYears, eng
     table = {
         "row": row, "pathway": pathway.astype(np.int16), "course": label.astype(np.int32),
         "half_credit": rng.random(len(row)) < 0.15,
-        "is_completed": _tristate(rng, completion, UNKNOWN_COMPLETION_SHARE),
+        # drawn evenly within the year, the number of courses taken that year and the place among
+        # them: the year's learners with a completed course (the calibrated participation) are the model's
+        "is_completed": _balanced_tristate(rng, completion, hs.year[row], np.repeat(k, k), slot),
     }
     return table, labels
 
@@ -155,58 +192,87 @@ def _tristate(rng: np.random.Generator, p_true: np.ndarray | float, unknown_shar
     return value
 
 
+def _balanced_tristate(rng: np.random.Generator, p_true: np.ndarray, *strata: np.ndarray) -> np.ndarray:
+    """Like :func:`_tristate` with :data:`UNKNOWN_COMPLETION_SHARE` unknown, the trues drawn evenly within ``strata``."""
+    value = balanced_draw(rng, p_true, *strata).astype(np.int8)
+    value[rng.random(len(value)) < UNKNOWN_COMPLETION_SHARE] = -1
+    return value
+
+
 def _work_based_learning(rng: np.random.Generator, pop: Population, hs: PersonYears, engaged: np.ndarray,
-                         profile: Profile, sectors: list[str],
-                         employers_by_sector: tuple[np.ndarray, np.ndarray, int]) -> Table:
-    """Independent chances of each kind of experience per high-school year, hosted by partner employers."""
+                         profile: Profile, sectors: list[str]) -> Table:
+    """Independent chances of each kind of experience per high-school year (hosts are chosen later).
+
+    Drawn in two steps with the same result as independent draws per kind: whether a
+    learner has any experience that year (evenly within the year and CTE taking, see
+    :func:`balanced_draw`: the yearly number of learners in work-based learning is a
+    headline figure the demo is calibrated to), then which kinds, given at least one.
+    """
     p = hs.person
-    sector_of_row = np.array(sectors)[pop.pathway[p]]
     base = (WBL_LEVEL * profile.wbl_level * growth_factor(hs.year, profile.wbl_growth_by_2024)
             * np.where(engaged, WBL_CTE_FACTOR, 1.0)
             * np.where(pop.english_learner[p], WBL_EL_FACTOR, 1.0)
             * np.where(pop.disability[p], WBL_DISABILITY_FACTOR, 1.0))
+    kinds = list(WBL_KINDS.values())
+    rate = np.array([kind.rate * profile.wbl_kind_level.get(name, 1.0) for name, kind in WBL_KINDS.items()])
+    by_grade = np.array([(0.0,) * 9 + kind.by_grade for kind in kinds]).T  # (grade, kind)
+    # (pathway, kind): open to every learner, or only to CTE takers of a pathway in the kind's sectors
+    open_to = np.array([[kind.sectors is None or sector in kind.sectors for kind in kinds] for sector in sectors])
+    needs_cte = np.array([kind.sectors is not None for kind in kinds])
+
+    def chance(rows: np.ndarray | slice) -> np.ndarray:  # (row, kind), computed in parts to spare memory
+        eligible = open_to[pop.pathway[p[rows]]] & (engaged[rows][:, None] | ~needs_cte)
+        return np.minimum(base[rows][:, None] * rate * by_grade[hs.grade[rows]] * eligible, 0.95)
+
+    none = np.concatenate([np.prod(1 - chance(slice(i, i + WBL_CHUNK)), axis=1) for i in range(0, len(p), WBL_CHUNK)])
+    rows = np.flatnonzero(balanced_draw(rng, 1 - none, hs.year, engaged))
+    has = _kinds_given_any(rng, chance(rows), 1 - none[rows])
+    completion = np.array([kind.completion for kind in WBL_KINDS.values()])
     parts = []
-    for code, (rate, (low, high), paid, done, by_grade, needs) in enumerate(WBL_TYPES.values()):
-        chance = base * rate * np.array((0,) * 9 + by_grade)[hs.grade]
-        if needs is not None:
-            chance = chance * (engaged & np.isin(sector_of_row, needs))
-        rows = np.flatnonzero(rng.random(len(p)) < np.minimum(chance, 0.95))
+    for code, kind in enumerate(WBL_KINDS.values()):
+        kind_rows = rows[has[:, code]]
+        low, high = kind.hours
         parts.append({
-            "row": rows, "type": np.full(len(rows), code, dtype=np.int8),
-            "hours": rng.integers(low, high + 1, len(rows)),
-            "is_paid": _tristate(rng, paid, 0.0, len(rows)),
-            "is_completed": _tristate(rng, done, UNKNOWN_COMPLETION_SHARE, len(rows)),
+            "row": kind_rows, "type": np.full(len(kind_rows), code, dtype=np.int8),
+            "hours": rng.integers(low, high + 1, len(kind_rows)),
+            "is_paid": _tristate(rng, kind.paid_share, 0.0, len(kind_rows)),
         })
     table = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-    table["employer"] = pick_employer(rng, pop.pathway[p][table["row"]], employers_by_sector)
+    table["is_completed"] = _balanced_tristate(rng, completion[table["type"]], hs.year[table["row"]], table["type"])
     return table
 
 
-def pick_employer(rng: np.random.Generator, pathway: np.ndarray,
-                  employers_by_sector: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
-    """A partner employer of the sector of the row's pathway when there is one, else any partner employer.
+def _kinds_given_any(rng: np.random.Generator, chance: np.ndarray, any_chance: np.ndarray) -> np.ndarray:
+    """Which kinds (columns) each row has, drawn given that it has at least one.
 
-    ``employers_by_sector`` is (first index, count) per pathway plus the number of partner
-    employers: employers are numbered so that each sector is a contiguous run.
+    The first kind it has is drawn with its chance of being the first, the later ones
+    independently: together exactly the independent draws per kind, conditioned on one.
     """
-    first, count, n_employers = employers_by_sector
-    u = rng.random(len(pathway))
-    has = count[pathway] > 0
-    in_sector = first[pathway] + np.floor(u * np.maximum(count[pathway], 1)).astype(np.int64)
-    anywhere = np.floor(u * n_employers).astype(np.int64)
-    return np.where(has, in_sector, anywhere)
+    n, k = chance.shape
+    none_before = np.cumprod(np.c_[np.ones(n), 1 - chance[:, :-1]], axis=1)
+    first_cdf = np.cumsum(chance * none_before, axis=1) / any_chance[:, None]
+    first = np.minimum((first_cdf < rng.random(n)[:, None]).sum(axis=1), k - 1)
+    has = (rng.random((n, k)) < chance) & (np.arange(k) > first[:, None])
+    has[np.arange(n), first] = True
+    return has
 
 
 def _credentials(rng: np.random.Generator, pop: Population, hs: PersonYears, engaged: np.ndarray,
-                 primary_to_date: np.ndarray, sectors: list[str]) -> tuple[Table, list[CredentialDef]]:
-    """Credentials mostly follow CTE: concentrators earn them far more often than other learners."""
+                 primary_to_date: np.ndarray, profile: Profile, sectors: list[str]
+                 ) -> tuple[Table, list[CredentialDef]]:
+    """Credentials mostly follow CTE: concentrators earn them far more often than other learners.
+
+    Drawn evenly within each year (:func:`balanced_draw`): the yearly count of credentials
+    is a headline figure the demo is calibrated to.
+    """
     p = hs.person
     chance = ((CREDENTIAL_BASE + CREDENTIAL_ENGAGED * engaged + CREDENTIAL_CONCENTRATOR * (primary_to_date >= 2))
               * CREDENTIAL_GRADE_FACTOR[hs.grade]
+              * profile.credential_level * growth_factor(hs.year, profile.credential_growth_by_2024)
               * np.where(pop.english_learner[p], CREDENTIAL_EL_FACTOR, 1.0)
               * np.where(pop.disability[p], CREDENTIAL_DISABILITY_FACTOR, 1.0))
-    rows = np.flatnonzero(rng.random(len(p)) < chance)
-    second = rows[rng.random(len(rows)) < SECOND_CREDENTIAL_SHARE]
+    rows = np.flatnonzero(balanced_draw(rng, np.minimum(chance, 0.9), hs.year))
+    second = rows[balanced_draw(rng, np.full(len(rows), SECOND_CREDENTIAL_SHARE), hs.year[rows])]
     row = np.sort(np.concatenate([rows, second]), kind="stable")
     is_second = np.r_[False, row[1:] == row[:-1]]
     defs, offsets, counts = _credential_catalog(sectors)

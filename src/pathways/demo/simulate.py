@@ -21,7 +21,13 @@ from pathways.demo.outcomes import (
     simulate_college,
     simulate_exits,
 )
-from pathways.demo.partners import Employers, build_employers, employer_activity, stakeholder_survey
+from pathways.demo.partners import (
+    Employers,
+    build_employers,
+    employer_activity,
+    host_experiences,
+    stakeholder_survey,
+)
 from pathways.demo.population import PersonYears, Population, enrolled_years, enum_values, simulate_population
 from pathways.demo.profiles import Profile, growth_factor
 from pathways.demo.schooling import Schooling, Table, simulate_schooling
@@ -54,12 +60,14 @@ def simulate(rng: np.random.Generator, profile: Profile, scale: float, written: 
     last_year = int(max(written.max(), DEFAULT_SPAN[1]))
     span = np.arange(first_year, last_year + 1)
     # One independent stream per step, so that no step's draws shift another's.
-    streams = iter(rng.spawn(10))
+    streams = iter(rng.spawn(11))
     pop = simulate_population(next(streams), profile, scale, first_year, last_year)
     years = enrolled_years(pop, first_year, last_year)
     hs = years.subset(years.grade >= 9)
     employers = build_employers(next(streams), profile, scale)
-    schooling = simulate_schooling(next(streams), pop, hs, profile, employers.by_pathway)
+    schooling = simulate_schooling(next(streams), pop, hs, profile)
+    wbl = schooling.wbl
+    wbl["employer"] = host_experiences(next(streams), wbl["type"], pop.pathway[hs.person[wbl["row"]]], employers)
     exits = simulate_exits(next(streams), pop, schooling, profile)
     learner_years = _with_fifth_year(pop, exits, years, last_year)
     first_visible = _first_visible(pop, learner_years, written)
