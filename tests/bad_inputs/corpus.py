@@ -78,9 +78,10 @@ def good_rows(year: int) -> dict[str, list[dict[str, str]]]:
          "pathway_id": ["HLTH-01", ""][k % 2], "credits_attempted": "3", "credits_earned": ["3", "0"][k % 2]}
         for k, lid in enumerate(ids[:12])
     ]
+    # A learner graduates in one cohort only: each year's cohort is other learners.
     files["hs_outcomes"] = [
         {"learner_id": lid, "cohort_year": str(year), "exit_type": "graduated_regular_diploma"}
-        for lid in ids[:10]
+        for lid in (ids[:10] if year == min(YEARS) else ids[-10:])
     ]
     files["employer_activity"] = [
         {"employer_id": f"EMP-00{k}", "school_year": str(year), "industry_sector": "healthcare",
