@@ -364,16 +364,18 @@ def _ragged_rows(path: Path | None, text: str, width: int, exact: bool = False) 
         return bad
     bad = []
     reader = csv.reader(io.StringIO(text))
+    last_line = 0  # the line the last complete row ended on
     try:
         for number, row in enumerate(reader, start=1):
             if row and len(row) != width and any(cell.strip() for cell in row):
                 bad.append(number)
+            last_line = reader.line_num
     except csv.Error:
         # Only a cell past the csv module's size limit (128 KiB, far over the dictionary's) stops it.
         limit = load_dictionary().limits.max_cell_characters
         raise FileRefused(
             path or Path("?"), "cell_length",
-            f"a cell on or after line {reader.line_num:,} is longer than {limit} characters; shorten it "
+            f"a cell that starts on line {last_line + 1:,} is longer than {limit} characters; shorten it "
             "(a quote character that is never closed also makes one long cell)",
         ) from None
     return bad

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -485,8 +486,40 @@ def write_outputs(gate: GateResult, gx_results: list, docs_dir: Path) -> None:
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=f"{suites.SUITE_PREFIX}.{name}"),
             run_id=RunIdentifier(run_name=run_name), batch_identifier=name)
         context.validation_results_store.set(key, result)
-    context.build_data_docs(site_names=[site])
+    with _gx_errors() as errors:
+        context.build_data_docs(site_names=[site])
+    if errors:
+        raise _docs_error(errors)
     gate.docs_path = docs_dir / "data_docs" / "index.html"
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _gx_errors():
+    """GX catches a failed Data Docs write and logs it with a traceback; collect those instead."""
+    logger = logging.getLogger("great_expectations")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _docs_error(messages: list[str]) -> OSError:
+    """The OSError behind GX's logged failure (by its errno), for the caller's one message."""
+    found = re.search(r"\[Errno (\d+)\]", "\n".join(messages))
+    return OSError(int(found.group(1)), "Data Docs not written") if found else OSError("Data Docs not written")
 
 
 # --------------------------------------------------------------------------- history of a partnership
