@@ -58,7 +58,7 @@ def _number_columns():
 def test_non_finite_and_absurd_numbers_are_refused_in_every_number_column(good, tmp_path, spelling):
     """One value in every number column of every file; each column is named, the value never."""
     def edit(folder: Path) -> None:
-        for name, rows in corpus.good_rows(2024).items():
+        for name in corpus.good_rows(2024):
             columns = [c for n, c in _number_columns() if n == name]
             if columns:
                 corpus._set(name, 0, **dict.fromkeys(columns, spelling))(folder)
