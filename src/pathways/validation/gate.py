@@ -42,6 +42,7 @@ from pathways.validation import suites
 from pathways.validation.crossfile import build_cross_file_table, once_checks, reference_checks
 from pathways.validation.prepare import prepare
 from pathways.validation.report import MAX_ROWS_SHOWN, Finding, GateResult
+from pathways.validation.screen import build_screen, screen_frame
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -99,17 +100,59 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole_file")
 
 
-def _run_suite(name: str, frame: pd.DataFrame, year: int, *, skip_columns_missing: bool = True):
-    """Validate ``frame`` with suite ``name``; expectations on absent columns are left out.
+def _present_expectations(name: str, frame: pd.DataFrame):
+    """Suite ``name`` with the expectations on absent columns left out.
 
     Absent optional columns are allowed; an absent required column is reported once, by its
     ``required_column`` expectation, rather than again by every check on it.
     """
-    import great_expectations as gx
-
     suite = suites.load_suite(name)
     present = set(frame.columns)
-    kept = [e for e in suite.expectations if _columns_of(e) <= present]
+    return suite, [e for e in suite.expectations if _columns_of(e) <= present]
+
+
+def _passes_screen(name: str, frame: pd.DataFrame, year: int) -> bool:
+    """The cheap first pass (:mod:`pathways.validation.screen`): True when the suite would pass."""
+    import great_expectations as gx
+
+    screen = _screen(name, tuple(frame.columns), year)
+    parameters = suites.parameters_for_year(year)
+    batches = [(screen.table_expectations, pd.DataFrame(columns=frame.columns)),
+               (screen.expectations, screen_frame(frame, screen))]
+    for expectations, data in batches:
+        if expectations:
+            batch = _batch_definition().get_batch(batch_parameters={"dataframe": data})
+            result = batch.validate(gx.ExpectationSuite(name=f"{name}.screen", expectations=list(expectations)),
+                                    result_format=FAST_FORMAT, expectation_parameters=parameters)
+            if not result.success:
+                return False
+    return True
+
+
+@cache
+def _screen(name: str, columns: tuple[str, ...], year: int):
+    """The first pass of suite ``name`` for a frame with these columns in ``year`` (built once per
+    process: the folder's year is part of its regular expression)."""
+    kept = _present_expectations(name, pd.DataFrame(columns=list(columns)))[1]
+    return build_screen(kept, suites.parameters_for_year(year))
+
+
+def _validate_frame(name: str, frame: pd.DataFrame, year: int, *, detailed: bool):
+    """The GX result of suite ``name`` on ``frame``, or None when the first pass shows it passes.
+
+    ``detailed`` (Data Docs asked for) always runs the suite itself, so the docs show every
+    expectation as before.
+    """
+    if not detailed and _passes_screen(name, frame, year):
+        return None
+    return _run_suite(name, frame, year)
+
+
+def _run_suite(name: str, frame: pd.DataFrame, year: int):
+    """Validate ``frame`` with suite ``name`` (expectations on absent columns left out)."""
+    import great_expectations as gx
+
+    suite, kept = _present_expectations(name, frame)
     run_suite = gx.ExpectationSuite(name=suite.name, expectations=kept, meta=suite.meta)
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     parameters = suites.parameters_for_year(year)
@@ -345,10 +388,11 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
         frame = prepare(raw)
         raw.frame = pd.DataFrame()  # the text copy is no longer needed: free it before GX runs
         warnings.extend(_warnings_for_file(raw, frame))
-        result = _run_suite(name, frame, year)
-        failures.extend(_findings(result))
-        _scrub(result)
-        gx_results.append((name, result))
+        result = _validate_frame(name, frame, year, detailed=docs_dir is not None)
+        if result is not None:
+            failures.extend(_findings(result))
+            _scrub(result)
+            gx_results.append((name, result))
         frames[name] = frame
 
     cross = _cross_file(frames, refused_files, year, history_dir)
