@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from pathways.errors import PathwaysError
+from pathways.errors import PathwaysError, io_error
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -26,6 +26,9 @@ app = typer.Typer(
 DataOpt = Annotated[Path, typer.Option("--data", help="Folder of submissions: <data>/<partnership>/<year>/*.csv")]
 RegistryOpt = Annotated[Path, typer.Option("--registry", help="Partnership registry (YAML)")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder (executed notebooks, book, versions)")]
+# Years are read as text and checked by pathways.safety.check_year: click's INT would take
+# "２０２４" (any Unicode digits) and turn it into 2024.
+YearArg = Annotated[str, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)", metavar="YEAR")]
 DEFAULT_DATA = Path("data")
 DEFAULT_REGISTRY = Path("partnerships.yml")
 DEFAULT_OUT = Path("reports")
@@ -54,6 +57,8 @@ def demo_data(
         written = write_demo_data(data, reg, seed=seed, scale=scale, partnerships=partnership)
     except PathwaysError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail(io_error(exc, "write the demo data to", "give a writable folder with --data, on a disk with space."))
     typer.echo(f"wrote {len(written)} files of synthetic demo data under {data}/")
 
 
@@ -66,14 +71,18 @@ def templates(
     """Write the data templates (CSV, README, Excel workbook) from the data dictionary."""
     from pathways.templates import write_templates
 
-    paths = write_templates(out)
+    try:
+        paths = write_templates(out)
+    except OSError as exc:
+        _fail(io_error(exc, "write the templates to", "give a writable folder with --out, on a disk with space."))
     typer.echo(f"wrote {len(paths)} template files to {out}/")
 
 
 @app.command()
 def validate(
     partnership: Annotated[str | None, typer.Argument(help="Partnership id, or a folder of CSV files to check")] = None,
-    year: Annotated[int | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)")] = None,
+    year: Annotated[str | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)",
+                                               metavar="[YEAR]")] = None,
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
@@ -101,24 +110,37 @@ def validate(
 @app.command()
 def indicators(
     partnership: Annotated[str, typer.Argument(help="Partnership id")],
-    year: Annotated[int, typer.Argument(help="School year")],
+    year: YearArg,
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
 ) -> None:
-    """Print the tidy indicator export of a partnership-year (suppressed as published)."""
+    """Print the tidy indicator export of a partnership-year (suppressed as published).
+
+    Every year up to YEAR must pass the validation gate first: a refused submission exits 1
+    with the gate's message, and nothing is computed from it.
+    """
     from pathways.export import write_export
     from pathways.indicators import compute_export
     from pathways.registry import load_registry
+    from pathways.safety import check_partnership_id, check_year
+    from pathways.validation import GateRefused, require_history_pass
 
     if fmt not in ("csv", "json"):
         _fail(PathwaysError("--format must be csv or json"))
     try:
+        pid, y = check_partnership_id(partnership), check_year(year)
         reg = load_registry(registry)
-        table = compute_export(data, reg, partnership, year)
+        reg.get(pid)
+        require_history_pass(data, pid, y)
+        table = compute_export(data, reg, pid, y)
+    except GateRefused as exc:
+        _fail(exc, 1)
     except PathwaysError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail(io_error(exc, "read", "check that the data folder and the registry are readable."))
     write_export(table, sys.stdout, fmt)
 
 

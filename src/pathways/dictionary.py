@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pathways.resources import packaged_yaml
 
 ColumnType = Literal["string", "int", "float", "bool", "enum", "date"]
+# The patterns of the dictionary in a clerk's words (the gate's messages and the templates' README).
+PATTERN_WORDS = {
+    "[A-Za-z0-9_-]{1,64}": "1 to 64 letters, digits, '-' or '_' (a pseudonymous key)",
+    "[0-9]{2}(-[0-9]{2})?": "a two-digit NAICS sector such as 62 (or a range such as 31-33)",
+}
 ReferenceScope = Literal["same_year", "earlier_years", "up_to_year"]
 
 
@@ -23,6 +28,21 @@ class Reference(BaseModel):
     file: str
     column: str
     scope: ReferenceScope
+
+
+class GraduatesOnce(BaseModel):
+    """A value that only one year's file may hold among rows whose ``column`` is in ``values``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    column: str
+    values: tuple[str, ...] = Field(min_length=1)
+
+
+class Limits(BaseModel):
+    """What the gate accepts of any file, whatever its columns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_cell_characters: int = Field(gt=0)
 
 
 class Column(BaseModel):
@@ -37,6 +57,7 @@ class Column(BaseModel):
     values: tuple[str, ...] = ()
     min: float | None = None
     max: float | None = None
+    plausible_max: float | None = None
     pattern: str | None = None
     not_ssn: bool = False
     year_rule: Literal["folder"] | None = None
@@ -44,6 +65,7 @@ class Column(BaseModel):
     date_window: Literal["school_year"] | None = None
     at_most: str | None = None
     less_than: str | None = None
+    graduates_once: GraduatesOnce | None = None
 
     @property
     def is_year_column(self) -> bool:
@@ -87,6 +109,7 @@ class DataDictionary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     files: dict[str, FileSpec]
     personal_data_patterns: tuple[str, ...]
+    limits: Limits
 
     @model_validator(mode="after")
     def _check_internal_consistency(self) -> DataDictionary:
@@ -107,6 +130,14 @@ class DataDictionary(BaseModel):
                 for other in (c.at_most, c.less_than):
                     if other and other not in names:
                         raise ValueError(f"{spec.name}.{c.name}: compares with unknown column {other}")
+                # A number without both bounds lets an absurd magnitude, or "1e309" (infinity), through.
+                if c.type in ("int", "float") and not c.is_year_column and (
+                        c.min is None or (c.max is None and c.plausible_max is None)):
+                    raise ValueError(f"{spec.name}.{c.name}: a number column needs min and max (or plausible_max)")
+                if c.graduates_once:
+                    other = c.graduates_once.column
+                    if other not in names or not set(c.graduates_once.values) <= set(spec.column(other).values):
+                        raise ValueError(f"{spec.name}.{c.name}: graduates_once names unknown column or values")
         return self
 
     def file(self, name: str) -> FileSpec:
@@ -140,4 +171,4 @@ def load_dictionary() -> DataDictionary:
             col["examples"] = tuple(col["examples"])
             columns.append(col)
         specs[name] = FileSpec(name=name, **{**spec, "columns": columns})
-    return DataDictionary(files=specs, personal_data_patterns=raw["personal_data_patterns"])
+    return DataDictionary(files=specs, personal_data_patterns=raw["personal_data_patterns"], limits=raw["limits"])

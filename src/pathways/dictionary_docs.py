@@ -6,7 +6,7 @@ rules the validation gate applies.
 
 from __future__ import annotations
 
-from pathways.dictionary import Column, FileSpec, load_dictionary
+from pathways.dictionary import PATTERN_WORDS, Column, FileSpec, load_dictionary
 
 _TYPE_WORDS = {
     "string": "text",
@@ -41,8 +41,10 @@ def column_rule(spec: FileSpec, column: Column) -> str:
         rules.append(f"{column.min:g} or more")
     elif column.max is not None:
         rules.append(f"at most {column.max:g}")
+    if column.plausible_max is not None:
+        rules.append(f"at most {column.plausible_max:,.0f} (a larger value is refused as implausible)")
     if column.pattern:
-        rules.append("letters, digits, `-` or `_` (up to 64)")
+        rules.append(PATTERN_WORDS.get(column.pattern, f"matching `{column.pattern}`"))
     if column.not_ssn:
         rules.append("must not look like a Social Security number")
     if column.year_rule == "folder":
@@ -56,6 +58,10 @@ def column_rule(spec: FileSpec, column: Column) -> str:
     if column.references:
         ref = column.references
         rules.append(f"must appear in {_SCOPE_WORDS[ref.scope]} {ref.file}.csv")
+    if column.graduates_once:
+        rule = column.graduates_once
+        rules.append(f"only one year's file may give a learner `{rule.column}` "
+                     + " or ".join(f"`{v}`" for v in rule.values))
     if column.name in spec.unique and len(spec.unique) == 1:
         rules.append("unique in the file")
     if column.nullable:
@@ -76,6 +82,26 @@ def render_file_markdown(spec: FileSpec, heading_level: int = 2) -> str:
             f"| `{column.name}` | {_TYPE_WORDS[column.type]} | {'yes' if column.required else 'optional'} "
             f"| {_cell(column_rule(spec, column))} | {_cell(column.description)} |")
     return "\n".join(lines) + "\n"
+
+
+def render_limits_markdown() -> str:
+    """What the gate refuses in any file, whatever its columns, as a list for the templates' README."""
+    limits = load_dictionary().limits
+    items = [
+        "Save each file as **CSV UTF-8** with commas between values. A file in another encoding "
+        "(UTF-16 or Excel's *Unicode Text* included), with binary content, or with `;` or tabs "
+        "between values is refused, with a hint on how to save it.",
+        "The first line is the header row with the column names as in the template; each name once "
+        "(`learner_id` and `LEARNER_ID` are the same name).",
+        f"A cell holds at most {limits.max_cell_characters} characters.",
+        "Numbers are written with the digits 0-9 (no thousands separators, no `inf` or `nan`) and stay "
+        "within the bounds of their column below.",
+        "Put the files themselves in the folder: a link (shortcut or symlink) or a folder in place of a "
+        "file is refused and never followed.",
+        "Any other file in the folder whose first line names personal data (names, birth dates, addresses, "
+        "phone numbers, e-mail addresses, Social Security numbers) refuses the whole submission: remove it.",
+    ]
+    return "\n".join(f"- {item}" for item in items) + "\n"
 
 
 def render_dictionary_markdown(heading_level: int = 2) -> str:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pathways.dictionary import FileSpec, load_dictionary
-from pathways.dictionary_docs import column_rule, render_dictionary_markdown
+from pathways.dictionary_docs import column_rule, render_dictionary_markdown, render_limits_markdown
 from pathways.export import csv_text
 
 WORKBOOK_NAME = "pathways_data_templates.xlsx"
@@ -73,7 +73,8 @@ def template_csv(spec: FileSpec) -> str:
 
 
 def readme_text() -> str:
-    return _README_INTRO + "# Columns of each file\n\n" + render_dictionary_markdown(heading_level=2)
+    return (_README_INTRO + "# What every file must be\n\n" + render_limits_markdown() + "\n"
+            + "# Columns of each file\n\n" + render_dictionary_markdown(heading_level=2))
 
 
 def build_workbook() -> Workbook:

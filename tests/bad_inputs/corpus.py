@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -78,9 +79,10 @@ def good_rows(year: int) -> dict[str, list[dict[str, str]]]:
          "pathway_id": ["HLTH-01", ""][k % 2], "credits_attempted": "3", "credits_earned": ["3", "0"][k % 2]}
         for k, lid in enumerate(ids[:12])
     ]
+    # A learner graduates in one cohort only: each year's cohort is other learners.
     files["hs_outcomes"] = [
         {"learner_id": lid, "cohort_year": str(year), "exit_type": "graduated_regular_diploma"}
-        for lid in ids[:10]
+        for lid in (ids[:10] if year == min(YEARS) else ids[-10:])
     ]
     files["employer_activity"] = [
         {"employer_id": f"EMP-00{k}", "school_year": str(year), "industry_sector": "healthcare",
@@ -188,6 +190,106 @@ def _header_only(folder: Path) -> None:
     (folder / "employer_activity.csv").write_text(text.splitlines()[0] + "\n", encoding="utf-8")
 
 
+def _text(name: str, year: int) -> str:
+    return to_csv(good_rows(year)[name])
+
+
+def _symlink(name: str):
+    """Replace a contract file with a link to a file elsewhere whose first line is a secret."""
+    def apply(folder: Path) -> None:
+        target = folder.parent.parent / f"elsewhere-{name}.txt"
+        target.write_text(f"{SECRET},{SECRET}\n1,2\n", encoding="utf-8")
+        (folder / f"{name}.csv").unlink()
+        os.symlink(target, folder / f"{name}.csv")
+    return apply
+
+
+def _directory(name: str):
+    def apply(folder: Path) -> None:
+        (folder / f"{name}.csv").unlink()
+        (folder / f"{name}.csv").mkdir()
+        (folder / f"{name}.csv" / "inside.csv").write_text(_text(name, int(folder.name)), encoding="utf-8")
+    return apply
+
+
+def _fifo(name: str):
+    def apply(folder: Path) -> None:
+        (folder / f"{name}.csv").unlink()
+        os.mkfifo(folder / f"{name}.csv")
+    return apply
+
+
+def _duplicate_header(folder: Path) -> None:
+    lines = _text("pathways", int(folder.name)).splitlines()
+    rows = [lines[0] + ",pathway_name"] + [line + ",again" for line in lines[1:]]
+    (folder / "pathways.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _no_header(folder: Path) -> None:
+    text = _text("learners", int(folder.name))
+    first = text.splitlines()[1].split(",", 1)[0]
+    # The first record, whose learner_id would have become a "column name", carries the secret.
+    body = text.split("\n", 1)[1].replace(first + ",", SECRET + ",", 1)
+    (folder / "learners.csv").write_text(body, encoding="utf-8")
+
+
+def _utf16(bom: bool):
+    def apply(folder: Path) -> None:
+        text = _text("learners", int(folder.name))
+        (folder / "learners.csv").write_bytes(text.encode("utf-16" if bom else "utf-16-le"))
+    return apply
+
+
+def _late_nul(folder: Path) -> None:
+    """A NUL byte past the first 64 KiB (blank lines, which readers skip, make the distance)."""
+    text = _text("learners", int(folder.name))
+    lines = text.splitlines(keepends=True)
+    padded = "".join(lines[:-1]) + "\n" * 70_000 + lines[-1].replace("SCH-0", "SCH\x00", 1)
+    (folder / "learners.csv").write_text(padded, encoding="utf-8")
+
+
+def _delimited(name: str, delimiter: str):
+    def apply(folder: Path) -> None:
+        rows = good_rows(int(folder.name))[name]
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        (folder / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+    return apply
+
+
+def _long_quoted_cell(length: int, line_of_spaces: bool = False):
+    """A quoted pathway_name of ``length`` characters with line breaks (a pasted note); with a
+    line of spaces after it, which sends the reader past Arrow to the csv module's field limit."""
+    def apply(folder: Path) -> None:
+        rows = good_rows(int(folder.name))["pathways"]
+        rows[1]["pathway_name"] = ("Health note, " * (length // 13 + 1))[:length - 2] + "\n."
+        (folder / "pathways.csv").write_text(to_csv(rows) + ("   \n" if line_of_spaces else ""), encoding="utf-8")
+    return apply
+
+
+def _unclosed_quote(folder: Path) -> None:
+    """A quote opened in a cell and never closed: the rest of the file becomes one cell."""
+    rows = good_rows(int(folder.name))["cte_courses"]
+    text = to_csv(rows * 200)  # long enough that the open cell passes the csv module's limit
+    lines = text.splitlines(keepends=True)
+    lines[3] = lines[3].replace(",C-", ',"C-', 1)
+    (folder / "cte_courses.csv").write_text("".join(lines), encoding="utf-8")
+
+
+def _extra_file(name: str, text: str):
+    def apply(folder: Path) -> None:
+        (folder / name).write_text(text, encoding="utf-8")
+    return apply
+
+
+def _extra_symlink(folder: Path) -> None:
+    target = folder.parent.parent / "elsewhere-notes.txt"
+    target.write_text(f"{SECRET}\n", encoding="utf-8")
+    os.symlink(target, folder / "notes.csv")
+
+
 # Each bad variant: (edit of the 2024 folder, file, column, check id). Row numbers are those
 # a spreadsheet shows: the first record is row 2.
 BAD: dict[str, tuple[Callable[[Path], None], str, str | None, str]] = {
@@ -223,6 +325,44 @@ BAD: dict[str, tuple[Callable[[Path], None], str, str | None, str]] = {
     "header_only": (_header_only, "employer_activity.csv", None, "file_has_records"),
     "ragged_rows": (_ragged, "pathways.csv", None, "rows_have_header_width"),
     "missing_learners_file": (_remove("learners"), "learners.csv", None, "required_file"),
+    # Numbers that make no sense: infinity written as 1e309, spelled out, absurd magnitudes.
+    "infinite_wages": (_set("employment", 0, wages_usd="1e309"), "employment.csv", "wages_usd", "plausible_wages"),
+    "infinite_credits": (_set("early_postsecondary", 2, credits_attempted="1e309"), "early_postsecondary.csv",
+                         "credits_attempted", "range"),
+    "negative_infinite_hours": (_set("work_based_learning", 1, hours="-1e400"), "work_based_learning.csv", "hours",
+                                "range"),
+    "inf_spelled_out": (_set("work_based_learning", 0, hours="inf"), "work_based_learning.csv", "hours", "type"),
+    "nan_spelled_out": (_set("cte_courses", 0, credits="NaN"), "cte_courses.csv", "credits", "type"),
+    "absurd_count": (_set("employer_activity", 0, participant_count="99999999999999999999"), "employer_activity.csv",
+                     "participant_count", "range"),
+    "absurd_credits": (_set("cte_courses", 3, credits="250"), "cte_courses.csv", "credits", "range"),
+    "unicode_digits_year": (_set("learners", 0, school_year="２０２４"), "learners.csv", "school_year", "type"),
+    # What the folder holds in place of a file.
+    "symlinked_file": (_symlink("learners"), "learners.csv", None, "file_is_regular"),
+    "directory_named_like_file": (_directory("stakeholder_survey"), "stakeholder_survey.csv", None, "file_is_regular"),
+    "fifo_named_like_file": (_fifo("credentials"), "credentials.csv", None, "file_is_regular"),
+    # Headers.
+    "case_duplicate_column": (_add_column("learners", "LEARNER_ID", "L-0001"), "learners.csv", "learner_id",
+                              "unique_headers"),
+    "duplicate_column": (_duplicate_header, "pathways.csv", "pathway_name", "unique_headers"),
+    "missing_header_row": (_no_header, "learners.csv", None, "file_has_header"),
+    "semicolon_delimiter": (_delimited("pathways", ";"), "pathways.csv", None, "file_uses_commas"),
+    "tab_delimiter": (_delimited("learners", "\t"), "learners.csv", None, "file_uses_commas"),
+    # Bytes and cells.
+    "utf16_file": (_utf16(bom=True), "learners.csv", None, "file_is_utf8"),
+    "utf16_without_bom": (_utf16(bom=False), "learners.csv", None, "file_is_utf8"),
+    "nul_byte_past_64k": (_late_nul, "learners.csv", None, "file_is_text"),
+    "over_long_cell": (_long_quoted_cell(300), "pathways.csv", "pathway_name", "cell_length"),
+    "over_long_cell_of_megabytes": (_long_quoted_cell(2_000_000), "pathways.csv", "pathway_name", "cell_length"),
+    "quoted_cell_over_csv_field_limit": (_long_quoted_cell(200_000, line_of_spaces=True), "pathways.csv", None,
+                                         "cell_length"),
+    "unclosed_quote": (_unclosed_quote, "cte_courses.csv", None, "cell_length"),
+    # Across years and files.
+    "graduated_in_two_cohorts": (_set("hs_outcomes", 4, learner_id="L-0003"), "hs_outcomes.csv", "learner_id",
+                                 "graduated_once"),
+    "extra_file_with_personal_data": (_extra_file("students.csv", "first_name,last_name,ssn,dob\nAna,Secretname,1,2\n"),
+                                      "students.csv", None, "no_personal_data"),
+    "extra_file_is_a_symlink": (_extra_symlink, "notes.csv", None, "file_is_regular"),
 }
 
 
@@ -260,7 +400,15 @@ def _excel_quoting(folder: Path) -> None:
     _set("learners", 0, school_year="2024.0")(folder)
 
 
+def _trailing_empty_columns(folder: Path) -> None:
+    """Excel saves empty columns past the table as trailing commas, in the header too."""
+    text = _text("pathways", int(folder.name))
+    (folder / "pathways.csv").write_text("".join(line + ",,\n" for line in text.splitlines()), encoding="utf-8")
+
+
 GOOD: dict[str, Callable[[Path], None]] = {
+    "trailing_empty_columns": _trailing_empty_columns,
+    "extra_file_without_personal_data": _extra_file("notes.csv", "topic,comment\nfiles,sent on time\n"),
     "bom": _bom,
     "crlf": _crlf,
     "boolean_spellings": _bool_spellings,

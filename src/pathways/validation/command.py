@@ -12,29 +12,40 @@ import re
 import sys
 from pathlib import Path
 
-from pathways.errors import PathwaysError
-from pathways.safety import PARTNERSHIP_ID_PATTERN, check_partnership_id, check_year
+from pathways.errors import OutputNotWritten, PathwaysError, io_error
+from pathways.safety import PARTNERSHIP_ID_PATTERN, check_partnership_id, check_year, is_year_text
+from pathways.submission import list_folder
 from pathways.validation.gate import validate_submission
 from pathways.validation.report import GateResult
 
 LOCAL_FOLDER_ID = "local-folder"
 
 
-def run_validate(target: str, year: int | None, data_dir: Path, registry_path: Path, out_dir: Path,
+def run_validate(target: str, year: int | str | None, data_dir: Path, registry_path: Path, out_dir: Path,
                  as_json: bool) -> int:
-    """Validate a partnership (one year, or all years) or a folder of CSV files; print the clerk report."""
+    """Validate a partnership (one year, or all years) or a folder of CSV files; print the clerk report.
+
+    Results that cannot be written (read-only or full ``out_dir``) still print, then exit 2.
+    """
     try:
         jobs = _plan(target, year, Path(data_dir), Path(registry_path))
     except PathwaysError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     results: dict[int, GateResult] = {}
+    not_written: OutputNotWritten | None = None
     for pid, y, folder, history in jobs:
         docs = Path(out_dir) / "validation" / (pid or LOCAL_FOLDER_ID) / str(y)
         try:
-            results[y] = validate_submission(folder, y, partnership_id=pid, history_dir=history, docs_dir=docs)
+            results[y] = validate_submission(folder, y, partnership_id=pid, history_dir=history,
+                                             docs_dir=None if not_written else docs)
+        except OutputNotWritten as exc:
+            results[y], not_written = exc.result, exc
         except PathwaysError as exc:
             print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:  # anything the gate's own messages did not foresee
+            print(f"error: {io_error(exc, 'validate', 'check that the data folder is readable.')}", file=sys.stderr)
             return 2
     if as_json:
         payload = (next(iter(results.values())).to_dict() if len(results) == 1 else
@@ -43,12 +54,16 @@ def run_validate(target: str, year: int | None, data_dir: Path, registry_path: P
         print(json.dumps(payload, indent=2))
     else:
         print("\n\n".join(r.render_text() for r in results.values()))
-        where = Path(out_dir) / "validation"
-        print(f"\nFull results (result.json and GX Data Docs) are under {where}/.")
+        if not not_written:
+            where = Path(out_dir) / "validation"
+            print(f"\nFull results (result.json and GX Data Docs) are under {where}/.")
+    if not_written:
+        print(f"error: {not_written}", file=sys.stderr)
+        return 2
     return 0 if all(r.passed for r in results.values()) else 1
 
 
-def _plan(target: str, year: int | None, data_dir: Path, registry_path: Path):
+def _plan(target: str, year: int | str | None, data_dir: Path, registry_path: Path):
     """(partnership id or None, year, folder, history dir or None) for each year to validate."""
     folder = Path(target)
     # A folder wins unless the name is also a partnership with data (``pathways validate 2024``
@@ -75,18 +90,18 @@ def _plan(target: str, year: int | None, data_dir: Path, registry_path: Path):
     return [(pid, y, root / str(y), root) for y in years]
 
 
-def _folder_job(folder: Path, year: int | None):
+def _folder_job(folder: Path, year: int | str | None):
     if year is None:
-        if not re.fullmatch(r"\d{4}", folder.name):
+        if not is_year_text(folder.name):
             raise PathwaysError(f"give the school year: the folder name {folder.name!r} is not a year such as 2024")
-        year = int(folder.name)
+        year = folder.name
     y = check_year(year)
     parent = folder.resolve().parent
     pid = parent.name if re.fullmatch(PARTNERSHIP_ID_PATTERN, parent.name) else None
     # Earlier years next to the folder (<data>/<pid>/<year>) allow the cross-year checks; a lone
     # folder a clerk is about to send has none, and those checks are skipped with a warning.
-    siblings = [p for p in parent.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name) and int(p.name) < y]
-    history = parent if siblings and re.fullmatch(r"\d{4}", folder.name) else None
+    siblings = [p for p in list_folder(parent) if is_year_text(p.name) and int(p.name) < y and p.is_dir()]
+    history = parent if siblings and is_year_text(folder.name) else None
     return (pid if history else None, y, folder, history)
 
 
@@ -94,5 +109,10 @@ def run_regenerate_suites(directory: Path | None = None) -> int:
     """CLI hook for ``pathways validate --regenerate-suites``: rewrite ``validations/*.json``."""
     from pathways.validation.suites import DEFAULT_SUITES_DIR, regenerate_suites
 
-    print(regenerate_suites(directory or DEFAULT_SUITES_DIR))
+    try:
+        print(regenerate_suites(directory or DEFAULT_SUITES_DIR))
+    except OSError as exc:
+        print(f"error: {io_error(exc, 'write the suites to', 'make the validations/ folder writable.')}",
+              file=sys.stderr)
+        return 2
     return 0

@@ -8,6 +8,10 @@ check does not apply to that row, or the value is blank). The suite ``pathways.c
 expects each check column to hold only ``True``; GX reports the orphans with row numbers
 in the same result, and so in the same clerk report, as the per-file checks.
 
+The same table carries the once-across-years rules (``graduates_once`` in the dictionary: a
+learner graduates with a diploma in one cohort only): ``True`` where no earlier year's file
+holds the value among such rows, ``False`` where one does.
+
 Only a yes/no per row enters this table: learner ids stay in the per-file frames.
 """
 
@@ -51,6 +55,44 @@ class ReferenceCheck:
         return f"a {self.target_column} that appears in {where}"
 
 
+@dataclass(frozen=True)
+class OnceCheck:
+    """A value that only one year's ``file`` may hold among rows whose ``when_column`` is in ``when_values``."""
+
+    file: str
+    column: str
+    when_column: str
+    when_values: tuple[str, ...]
+    scope: str = "earlier_years"
+
+    @property
+    def target_file(self) -> str:
+        return self.file
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.file, self.column, self.when_column)
+
+    @property
+    def table_column(self) -> str:
+        return f"{self.file}__{self.column}__first_time"
+
+    @property
+    def check(self) -> str:
+        return "graduated_once"
+
+    @property
+    def expected(self) -> str:
+        return (f"a {self.column} that no earlier year's {self.file}.csv holds with {self.when_column} "
+                f"{' or '.join(self.when_values)} (a learner graduates in one cohort only)")
+
+
+def once_checks() -> list[OnceCheck]:
+    """Every once-across-years rule the dictionary declares."""
+    return [OnceCheck(name, col.name, col.graduates_once.column, tuple(col.graduates_once.values))
+            for name, spec in load_dictionary().files.items() for col in spec.columns if col.graduates_once]
+
+
 def reference_checks() -> list[ReferenceCheck]:
     """Every reference the dictionary declares, in dictionary order."""
     out = []
@@ -74,6 +116,13 @@ def build_cross_file_suite():
                   "references": f"{ref.target_file}.csv:{ref.target_column}", "scope": ref.scope},
         )
         for ref in reference_checks()
+    ] + [
+        gx.expectations.ExpectColumnValuesToBeInSet(
+            column=once.table_column, value_set=[True],
+            meta={"file": f"{once.file}.csv", "column": once.column, "check": once.check, "expected": once.expected,
+                  "when": {once.when_column: list(once.when_values)}, "scope": once.scope},
+        )
+        for once in once_checks()
     ]
     return gx.ExpectationSuite(
         name=f"{SUITE_PREFIX}.{CROSS_FILE_SUITE}", expectations=expectations,
@@ -85,17 +134,20 @@ def build_cross_file_suite():
 
 def build_cross_file_table(
     frames: dict[str, pd.DataFrame],
-    earlier_keys: dict[tuple[str, str], pd.Index] | None,
-) -> tuple[pd.DataFrame, list[ReferenceCheck]]:
+    earlier_keys: dict[tuple, pd.Index] | None,
+) -> tuple[pd.DataFrame, list[ReferenceCheck | OnceCheck]]:
     """The derived table and the checks that could not run (no earlier years known).
 
     ``frames`` are the prepared frames of this year (index = spreadsheet row, blank = null);
-    ``earlier_keys[(file, column)]`` holds the values of earlier years' files, or ``None``
-    when the history is unknown (a clerk checking a single folder): cross-year checks are
-    then skipped and reported as such.
+    ``earlier_keys[(file, column)]`` holds the values of earlier years' files (and
+    ``earlier_keys[once.key]`` those of a once-across-years rule), or ``None`` when the history
+    is unknown (a clerk checking a single folder): cross-year checks are then skipped and
+    reported as such.
     """
     checks = reference_checks()
-    referencing = [name for name in dict.fromkeys(c.file for c in checks) if name in frames]
+    onces = once_checks()
+    referencing = [name for name in dict.fromkeys([*(c.file for c in checks), *(c.file for c in onces)])
+                   if name in frames]
     sizes = [len(frames[name]) for name in referencing]
     total = int(sum(sizes))
     offsets = dict(zip(referencing, np.cumsum([0, *sizes])[:-1].tolist(), strict=True))
@@ -128,6 +180,21 @@ def build_cross_file_table(
                 values[start:start + n] = found
                 mask[start:start + n] = ~filled
         table[ref.table_column] = pd.arrays.BooleanArray(values, mask)
+    for once in onces:
+        values = np.ones(total, dtype=bool)
+        mask = np.ones(total, dtype=bool)
+        frame = frames.get(once.file)
+        if frame is not None and {once.column, once.when_column} <= set(frame.columns):
+            if earlier_keys is None:
+                skipped.append(once)
+            else:
+                earlier = earlier_keys.get(once.key, pd.Index([]))
+                start, n = offsets[once.file], len(frame)
+                applies = (frame[once.column].notna().to_numpy(bool)
+                           & _isin(frame[once.when_column], pa.array(list(once.when_values), pa.string())))
+                values[start:start + n] = ~_isin(frame[once.column], _value_set(earlier))
+                mask[start:start + n] = ~applies
+        table[once.table_column] = pd.arrays.BooleanArray(values, mask)
     return pd.DataFrame(table, index=pd.RangeIndex(total)), skipped
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import os
+import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -22,12 +25,13 @@ import pyarrow as pa
 
 from pathways.atomic import write_atomically
 from pathways.dictionary import load_dictionary
-from pathways.errors import PathwaysError
+from pathways.errors import OutputNotWritten, PathwaysError, os_reason
 from pathways.hashing import sources_digest
-from pathways.safety import check_partnership_id, check_year
+from pathways.safety import check_partnership_id, check_year, entry_kind, read_regular_file
 from pathways.submission import (
     FileRefused,
     RawTable,
+    list_folder,
     parse_text_cells,
     read_raw,
     submission_digest,
@@ -35,9 +39,10 @@ from pathways.submission import (
     year_folders,
 )
 from pathways.validation import suites
-from pathways.validation.crossfile import build_cross_file_table, reference_checks
+from pathways.validation.crossfile import build_cross_file_table, once_checks, reference_checks
 from pathways.validation.prepare import prepare
 from pathways.validation.report import MAX_ROWS_SHOWN, Finding, GateResult
+from pathways.validation.screen import build_screen, screen_frame
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -95,17 +100,59 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole_file")
 
 
-def _run_suite(name: str, frame: pd.DataFrame, year: int, *, skip_columns_missing: bool = True):
-    """Validate ``frame`` with suite ``name``; expectations on absent columns are left out.
+def _present_expectations(name: str, frame: pd.DataFrame):
+    """Suite ``name`` with the expectations on absent columns left out.
 
     Absent optional columns are allowed; an absent required column is reported once, by its
     ``required_column`` expectation, rather than again by every check on it.
     """
-    import great_expectations as gx
-
     suite = suites.load_suite(name)
     present = set(frame.columns)
-    kept = [e for e in suite.expectations if _columns_of(e) <= present]
+    return suite, [e for e in suite.expectations if _columns_of(e) <= present]
+
+
+def _passes_screen(name: str, frame: pd.DataFrame, year: int) -> bool:
+    """The cheap first pass (:mod:`pathways.validation.screen`): True when the suite would pass."""
+    import great_expectations as gx
+
+    screen = _screen(name, tuple(frame.columns), year)
+    parameters = suites.parameters_for_year(year)
+    batches = [(screen.table_expectations, pd.DataFrame(columns=frame.columns)),
+               (screen.expectations, screen_frame(frame, screen))]
+    for expectations, data in batches:
+        if expectations:
+            batch = _batch_definition().get_batch(batch_parameters={"dataframe": data})
+            result = batch.validate(gx.ExpectationSuite(name=f"{name}.screen", expectations=list(expectations)),
+                                    result_format=FAST_FORMAT, expectation_parameters=parameters)
+            if not result.success:
+                return False
+    return True
+
+
+@cache
+def _screen(name: str, columns: tuple[str, ...], year: int):
+    """The first pass of suite ``name`` for a frame with these columns in ``year`` (built once per
+    process: the folder's year is part of its regular expression)."""
+    kept = _present_expectations(name, pd.DataFrame(columns=list(columns)))[1]
+    return build_screen(kept, suites.parameters_for_year(year))
+
+
+def _validate_frame(name: str, frame: pd.DataFrame, year: int, *, detailed: bool):
+    """The GX result of suite ``name`` on ``frame``, or None when the first pass shows it passes.
+
+    ``detailed`` (Data Docs asked for) always runs the suite itself, so the docs show every
+    expectation as before.
+    """
+    if not detailed and _passes_screen(name, frame, year):
+        return None
+    return _run_suite(name, frame, year)
+
+
+def _run_suite(name: str, frame: pd.DataFrame, year: int):
+    """Validate ``frame`` with suite ``name`` (expectations on absent columns left out)."""
+    import great_expectations as gx
+
+    suite, kept = _present_expectations(name, frame)
     run_suite = gx.ExpectationSuite(name=suite.name, expectations=kept, meta=suite.meta)
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     parameters = suites.parameters_for_year(year)
@@ -182,47 +229,58 @@ def _refusal_finding(exc: FileRefused) -> Finding:
 
 
 @cache
-def _key_column(path: str, size: int, mtime_ns: int, column: str) -> pd.Index | None:
-    """Distinct values of one column of an earlier year's file (``None`` when unreadable)."""
+def _key_column(path: str, size: int, mtime_ns: int, column: str,
+                where: tuple[str, tuple[str, ...]] | None = None) -> pd.Index | None:
+    """Distinct values of one column of an earlier year's file (``None`` when unreadable), of
+    the rows whose ``where[0]`` column is one of ``where[1]`` when given."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            columns = [c.strip() for c in next(csv.reader([fh.readline()]), [])]
-        match = next((c for c in columns if c.lower() == column.lower()), None)
-        if match is None:
+        data = read_regular_file(Path(path))
+        text_head = data.split(b"\n", 1)[0].decode("utf-8-sig")
+        columns = [c.strip() for c in next(csv.reader([text_head]), [])]
+        lowered = [c.lower() for c in columns]
+        wanted = [column] + ([where[0]] if where else [])
+        if any(w.lower() not in lowered for w in wanted):
             return pd.Index([])
-        position = columns.index(match)
+        positions = [lowered.index(w.lower()) for w in wanted]
         try:
-            values = parse_text_cells(path, len(columns), [position]).iloc[:, 0]
+            cells = parse_text_cells(data, len(columns), positions)
         except pa.ArrowInvalid:  # ragged rows: pandas' parser is lenient where Arrow is not
-            values = pd.read_csv(path, usecols=[position], dtype=str, encoding="utf-8-sig",
-                                 keep_default_na=False, na_filter=False).iloc[:, 0].str.strip()
+            cells = pd.read_csv(io.BytesIO(data), usecols=positions, dtype=str, encoding="utf-8-sig",
+                                keep_default_na=False, na_filter=False)
+            cells = cells.iloc[:, [sorted(positions).index(i) for i in positions]].apply(lambda s: s.str.strip())
+        values = cells.iloc[:, 0]
+        if where:
+            values = values[cells.iloc[:, 1].isin(where[1]).to_numpy(bool)]
         return pd.Index(values[values != ""].unique())
     except (UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError, OSError):
         return None
 
 
-def _earlier_keys(history_dir: Path, year: int) -> dict[tuple[str, str], pd.Index]:
-    """Values of every referenced column in the files of the years before ``year``."""
+def _earlier_keys(history_dir: Path, year: int) -> dict[tuple, pd.Index]:
+    """Values of every referenced column (and of every once-across-years rule) in the files
+    of the years before ``year``."""
     dictionary = load_dictionary()
-    targets = {(c.target_file, c.target_column) for c in reference_checks() if c.scope != "same_year"}
-    out: dict[tuple[str, str], pd.Index] = {}
+    targets = {(c.target_file, c.target_column): None for c in reference_checks() if c.scope != "same_year"}
+    targets.update({once.key: (once.file, once.column, (once.when_column, once.when_values)) for once in once_checks()})
+    out: dict[tuple, pd.Index] = {}
     for y in year_folders(history_dir):
         if y >= year:
             continue
-        for file, column in targets:
+        for key, once in targets.items():
+            file, column, where = once if once else (*key, None)
             path = history_dir / str(y) / dictionary.file(file).filename
-            if path.is_file():
+            if entry_kind(path) == "file":
                 st = path.stat()
-                keys = _key_column(str(path), st.st_size, st.st_mtime_ns, column)
+                keys = _key_column(str(path), st.st_size, st.st_mtime_ns, column, where)
                 if keys is not None:
-                    out[(file, column)] = out.get((file, column), pd.Index([])).append(keys)
+                    out[key] = out.get(key, pd.Index([])).append(keys)
     return out
 
 
 def _count_records(path: Path) -> int | None:
     """Fast, approximate record count (lines minus header) for the year-on-year warning."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError:
         return None
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
@@ -266,10 +324,10 @@ def _row_change_warnings(folder: Path, year: int, history_dir: Path | None, file
     out = []
     for spec in load_dictionary().files.values():
         before_path = prior / spec.filename
-        if not before_path.is_file():
+        if entry_kind(before_path) != "file":
             continue
         before = _count_records(before_path)
-        if spec.filename not in files and not (folder / spec.filename).is_file():
+        if spec.filename not in files and entry_kind(folder / spec.filename) == "missing":
             out.append(Finding(spec.filename, None, "file_not_submitted", f"{spec.filename} as in {prior.name}", 0, [],
                                f"{spec.filename}: submitted for {prior.name} but not for {year}; indicators that "
                                "need it will read \"not submitted\"."))
@@ -307,16 +365,14 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
     frames: dict[str, pd.DataFrame] = {}
     gx_results = []
 
-    known = {spec.filename for spec in dictionary.files.values()}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() == ".csv" and path.name not in known:
-            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
-                                    f"{path.name}: not a file of the data contract; it was not read."))
+    extra_failures, extra_warnings = _other_files(folder)
+    failures.extend(extra_failures)
+    warnings.extend(extra_warnings)
 
     refused_files: set[str] = set()
     for name, spec in dictionary.files.items():
         path = folder / spec.filename
-        if not path.is_file():
+        if entry_kind(path) == "missing":
             if spec.required:
                 failures.append(Finding(spec.filename, None, "required_file", f"a {spec.filename} file", 0, [],
                                         f"{spec.filename}: the file is missing; every submission must include it."))
@@ -332,10 +388,11 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
         frame = prepare(raw)
         raw.frame = pd.DataFrame()  # the text copy is no longer needed: free it before GX runs
         warnings.extend(_warnings_for_file(raw, frame))
-        result = _run_suite(name, frame, year)
-        failures.extend(_findings(result))
-        _scrub(result)
-        gx_results.append((name, result))
+        result = _validate_frame(name, frame, year, detailed=docs_dir is not None)
+        if result is not None:
+            failures.extend(_findings(result))
+            _scrub(result)
+            gx_results.append((name, result))
         frames[name] = frame
 
     cross = _cross_file(frames, refused_files, year, history_dir)
@@ -353,8 +410,79 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
     gate = GateResult(partnership_id=partnership_id, year=year, folder=folder, passed=not failures,
                       failures=failures, warnings=warnings, files=files)
     if docs_dir is not None:
-        write_outputs(gate, gx_results, Path(docs_dir).resolve())
+        try:
+            write_outputs(gate, gx_results, Path(docs_dir).resolve())
+        except OSError as exc:
+            error = OutputNotWritten(
+                f"the validation ran, but its results could not be written to {docs_dir} "
+                f"({os_reason(exc)}): make that folder writable and free some space, or give another --out")
+            error.result = gate
+            raise error from None
     return gate
+
+
+# Files that are not in the contract but may hold a table: their header is checked for
+# personal data (a names list left in the folder refuses the submission); nothing else is read.
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+_HEADER_BYTES = 65536
+
+
+def _other_files(folder: Path) -> tuple[list[Finding], list[Finding]]:
+    """Refusals and warnings for the folder's entries that are not contract files."""
+    known = {spec.filename for spec in load_dictionary().files.values()}
+    failures, warnings = [], []
+    for path in list_folder(folder):
+        if path.name in known or not path.name.lower().endswith(_TABLE_SUFFIXES):
+            continue
+        kind = entry_kind(path)
+        if kind == "symlink":
+            failures.append(Finding(
+                path.name, None, "file_is_regular", "files themselves, not links", 0, [],
+                f"{path.name}: the entry is a link (symlink) to another file, which the gate never follows; "
+                "remove it from the folder."))
+            continue
+        if kind != "file":
+            continue
+        personal = _header_names_personal_data(path)
+        if personal is None:
+            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
+                                    f"{path.name}: not a file of the data contract, and it could not be read to "
+                                    "check it for personal data; remove it from the folder."))
+        elif personal:
+            failures.append(Finding(
+                path.name, None, "no_personal_data", "no personal data in any file of the folder", 0, [],
+                f"{path.name}: this file is not part of the data contract, and its first line names columns that "
+                "look like personal data (names, birth dates, addresses, phone numbers, e-mail addresses or Social "
+                "Security numbers). Remove the file from the folder; it was not read further."))
+        else:
+            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
+                                    f"{path.name}: not a file of the data contract; it was not read."))
+    return failures, warnings
+
+
+def _header_names_personal_data(path: Path) -> bool | None:
+    """Whether the first line of a file outside the contract names personal data (``None``: unreadable).
+
+    Read in whatever encoding it seems to be in, split on any usual delimiter: the point is
+    to find a names list, not to judge the file. The names are never echoed, since a file
+    without a header row would have a learner's values there.
+    """
+    try:
+        head = read_regular_file(path, _HEADER_BYTES)
+    except OSError:
+        return None
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if head.startswith(bom):
+            text = head.decode(encoding, errors="replace")
+            break
+    else:
+        text = head.decode("utf-8-sig", errors="replace")  # Latin-1 names still read as names
+    text = text.replace("\x00", "")  # UTF-16 without a byte-order mark
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    dictionary = load_dictionary()
+    cells = (cell.strip().strip('"').strip() for cell in re.split(r"[,;\t|]", first))
+    return any(cell and dictionary.is_personal_data_column(cell) for cell in cells)
 
 
 def _cross_file(frames, refused_files, year, history_dir):
@@ -402,8 +530,40 @@ def write_outputs(gate: GateResult, gx_results: list, docs_dir: Path) -> None:
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=f"{suites.SUITE_PREFIX}.{name}"),
             run_id=RunIdentifier(run_name=run_name), batch_identifier=name)
         context.validation_results_store.set(key, result)
-    context.build_data_docs(site_names=[site])
+    with _gx_errors() as errors:
+        context.build_data_docs(site_names=[site])
+    if errors:
+        raise _docs_error(errors)
     gate.docs_path = docs_dir / "data_docs" / "index.html"
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _gx_errors():
+    """GX catches a failed Data Docs write and logs it with a traceback; collect those instead."""
+    logger = logging.getLogger("great_expectations")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _docs_error(messages: list[str]) -> OSError:
+    """The OSError behind GX's logged failure (by its errno), for the caller's one message."""
+    found = re.search(r"\[Errno (\d+)\]", "\n".join(messages))
+    return OSError(int(found.group(1)), "Data Docs not written") if found else OSError("Data Docs not written")
 
 
 # --------------------------------------------------------------------------- history of a partnership
@@ -438,7 +598,8 @@ def gate_history(data_dir: Path, partnership_id: str, year: int, *,
 
     Results are cached in memory by content hash, and also as JSON under ``cache_dir`` (or
     the folder named by the ``PATHWAYS_GATE_CACHE`` environment variable) when given: never
-    under the data folder, which may be read-only.
+    under the data folder, which may be read-only. A cache that cannot be written only
+    costs time: the gate runs again next time.
     """
     data_dir = Path(data_dir)
     check_partnership_id(partnership_id)
@@ -451,22 +612,59 @@ def gate_history(data_dir: Path, partnership_id: str, year: int, *,
     for y in years:
         key = _history_key(data_dir, partnership_id, y)
         stored = Path(cache_dir) / f"gate-{key}.json" if cache_dir is not None else None
-        cached = _MEMORY.get(key)
-        if cached is None and stored is not None and stored.is_file():
-            try:
-                cached = json.loads(stored.read_text(encoding="utf-8"))
-            except (OSError, ValueError):  # damaged: recompute and replace it
-                stored.unlink(missing_ok=True)
+        from_disk = _load_entry(stored, key, partnership_id, y) if stored is not None else None
+        cached = _MEMORY.get(key) or from_disk
+        on_disk = from_disk is not None
         if cached is None:
             result = validate_submission(data_dir / partnership_id / str(y), y, partnership_id=partnership_id,
                                          history_dir=data_dir / partnership_id)
             cached = result.to_dict()
         _MEMORY[key] = cached
-        if stored is not None and not stored.is_file():
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(stored, json.dumps(cached))
+        if stored is not None and not on_disk:
+            _store_entry(stored, key, cached)  # new, or replacing a damaged or altered entry
         out[y] = GateResult.from_dict(cached)
     return out
+
+
+# A gate cache entry is JSON: {"format", "key", "digest", "result"}. It is used only when it
+# parses, names this key, its digest matches its content and it is a consistent result of the
+# same partnership-year; anything else (a truncated write, an edited verdict, another year's
+# entry copied over) is recomputed and replaced. Nothing read from the cache is executed.
+CACHE_FORMAT = "pathways-gate-result/1"
+MAX_CACHE_ENTRY_BYTES = 16 << 20
+
+
+def _entry_digest(key: str, result: object) -> str:
+    payload = json.dumps([CACHE_FORMAT, key, result], sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=32).hexdigest()
+
+
+def _load_entry(path: Path, key: str, partnership_id: str, year: int) -> dict | None:
+    try:
+        data = read_regular_file(path, MAX_CACHE_ENTRY_BYTES + 1)
+        if len(data) > MAX_CACHE_ENTRY_BYTES:
+            return None
+        entry = json.loads(data)
+        if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT or entry.get("key") != key:
+            return None
+        result = entry.get("result")
+        if not isinstance(result, dict) or entry.get("digest") != _entry_digest(key, result):
+            return None
+        gate = GateResult.from_dict(result)
+        consistent = (isinstance(result.get("passed"), bool) and gate.passed == (not gate.failures)
+                      and gate.partnership_id == partnership_id and gate.year == year)
+        return result if consistent else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _store_entry(path: Path, key: str, result: dict) -> None:
+    entry = {"format": CACHE_FORMAT, "key": key, "digest": _entry_digest(key, result), "result": result}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(entry))
+    except OSError as exc:
+        logging.getLogger(__name__).info("gate cache not written (%s): %s", os_reason(exc), path)
 
 
 def require_pass(result: GateResult | dict[int, GateResult]) -> GateResult | dict[int, GateResult]:

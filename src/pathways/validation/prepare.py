@@ -14,10 +14,9 @@ dropped: their values never reach GX.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from pathways.submission import RawTable, to_number
+from pathways.submission import RawTable, invalid_mask, to_number
 from pathways.validation.suites import date_column, number_column
 
 FIRST_DATA_ROW = 2
@@ -39,8 +38,11 @@ def prepare(raw: RawTable) -> pd.DataFrame:
         blank = text == ""
         out[col.name] = text.mask(blank)
         if col.type in ("int", "float"):
+            # Only text of the right type has a number ("inf" is a type problem, reported once).
+            # Infinity written as a number ("1e309") stays: every number column is bounded on
+            # both sides, so the range check refuses it rather than skipping it as blank.
             number = to_number(text.mask(blank))
-            out[number_column(col.name)] = number.where(np.isfinite(number))
+            out[number_column(col.name)] = number.mask(invalid_mask(text, col.type).to_numpy(bool))
         elif col.type == "date":
             dates = pd.to_datetime(text.mask(blank), format="%Y-%m-%d", errors="coerce")
             out[date_column(col.name)] = (dates.dt.year * 10000 + dates.dt.month * 100 + dates.dt.day).astype("float64")

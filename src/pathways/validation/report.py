@@ -54,6 +54,7 @@ _PROBLEM = {
     "reference_same_year": "{n} have a value that is not in {target}",
     "reference_up_to_year": "{n} have a value that is not in {target}",
     "reference_earlier_years": "{n} have a value that is not in {target}",
+    "graduated_once": "{n} have a learner who already graduated with a diploma in an earlier cohort",
 }
 
 

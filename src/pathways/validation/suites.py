@@ -26,26 +26,26 @@ import re
 from functools import cache
 from pathlib import Path
 
-from pathways.dictionary import Column, FileSpec, load_dictionary
+from pathways.dictionary import PATTERN_WORDS, Column, FileSpec, load_dictionary
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 # Same spellings as pathways.submission (TRUE_SPELLINGS | FALSE_SPELLINGS, any case).
 BOOL_REGEX = r"^(?i:true|false|yes|no|y|n|1|0)$"
-# Same as submission._INT_RE / _FLOAT_RE: Excel writes 2024 as "2024.0" at times.
-INT_REGEX = r"^[+-]?\d+(?:\.0*)?$"
-FLOAT_REGEX = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+# Same as submission._INT_RE / _FLOAT_RE: Excel writes 2024 as "2024.0" at times. ASCII digits
+# only: Python's \d (and so GX on Python strings) also takes "２０２４".
+INT_REGEX = r"^[+-]?[0-9]+(?:\.0*)?$"
+FLOAT_REGEX = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 # A real calendar date written YYYY-MM-DD (what pandas' "%Y-%m-%d" accepts), leap years included,
 # so the gate and the reader agree on 2023-02-29.
-_LEAP_YEAR = r"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_LEAP_YEAR = r"(?:[0-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
 DATE_REGEX = (
-    r"^(?:\d{4}-(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
-    r"|\d{4}-(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
-    r"|\d{4}-02-(?:0[1-9]|1\d|2[0-8])"
+    r"^(?:[0-9]{4}-(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|[0-9]{4}-(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|[0-9]{4}-02-(?:0[1-9]|1[0-9]|2[0-8])"
     rf"|{_LEAP_YEAR}-02-29)$"
 )
-SSN_REGEX = r"^\d{3}-?\d{2}-?\d{4}$"
-MAX_QUARTERLY_WAGES_USD = 1_000_000
+SSN_REGEX = r"^[0-9]{3}-?[0-9]{2}-?[0-9]{4}$"
 
 SUITE_PREFIX = "pathways"
 CROSS_FILE_SUITE = "cross_file"
@@ -57,10 +57,6 @@ YEAR_PARAMETER = "school_year"
 WINDOW_START_PARAMETER = "school_year_start_yyyymmdd"
 WINDOW_END_PARAMETER = "school_year_end_yyyymmdd"
 
-_PATTERN_WORDS = {
-    "[A-Za-z0-9_-]{1,64}": "1 to 64 letters, digits, '-' or '_' (a pseudonymous key)",
-    "[0-9]{2}(-[0-9]{2})?": "a two-digit NAICS sector such as 62 (or a range such as 31-33)",
-}
 
 
 def number_column(name: str) -> str:
@@ -105,7 +101,7 @@ def describe(col: Column) -> str:
         return "one of: " + ", ".join(col.values)
     else:
         if col.pattern:
-            return _PATTERN_WORDS.get(col.pattern, f"text matching the pattern {col.pattern}")
+            return PATTERN_WORDS.get(col.pattern, f"text matching the pattern {col.pattern}")
         return "a value (not blank)"
     if col.year_rule == "folder":
         return f"{base} equal to the school year of the folder"
@@ -190,10 +186,11 @@ def _hand_written(spec: FileSpec) -> list:
 
     out = []
     if spec.name == "employment":
+        limit = spec.column("wages_usd").plausible_max  # the dictionary holds the number
         out.append(gx.expectations.ExpectColumnValuesToBeBetween(
-            column=number_column("wages_usd"), max_value=MAX_QUARTERLY_WAGES_USD,
+            column=number_column("wages_usd"), max_value=limit,
             meta=_meta(spec, "wages_usd", "plausible_wages",
-                       f"quarterly wages of at most {MAX_QUARTERLY_WAGES_USD:,} US dollars", hand_written=True)))
+                       f"quarterly wages of at most {_fmt_number(limit)} US dollars", hand_written=True)))
     return out
 
 
