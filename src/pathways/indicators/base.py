@@ -46,7 +46,8 @@ YEAR_COLUMN = {
 #   _noun: what the people are ("learners", "respondents", "teachers") for the reason text
 #   _cell_n: the smallest count of people the figure rests on (rule 4)
 #   _parent: measure of the same indicator and group whose suppression this row inherits
-#   _additive: the rows of this group_type add up to the total row (rule 3 applies)
+#   _additive: the rows of this group_type add up to the total row, or to part of it (the
+#              concentrators of a cohort: the rest is never published), so subtraction applies (rule 4)
 #   _total: "group_type|group_value" of the total row of an additive block
 ROW_COLUMNS = [
     "indicator_id", "measure", "group_type", "group_value", "numerator", "denominator", "value", "ci_low",
@@ -307,6 +308,8 @@ class Ctx:
         rows = [row(indicator_id, "rate", p, group_type=gtype, group_value=gvalue, numerator=total_x,
                     denominator=total_n, ci_low=lo, ci_high=hi, note=note, kind="rate", noun=noun)]
         if population:
+            # the rest of the total (cohort members who are not concentrators) follows by subtraction
+            rows[0]["_additive"] = True
             return rows
         idx = np.flatnonzero(den)
         blocks = []
@@ -332,7 +335,13 @@ class Ctx:
         for g, labels, d, x, additive in blocks:
             shown = d > 0  # a group nobody belongs to has no row (an empty group says nothing)
             p, lo, hi = wilson(x, d)
-            gap, moe, flag = equity_gap(x, d, total_x, total_n)
+            # Equity gaps compare groups of learners; sectors and years since graduation are
+            # breakdowns of programs and time (a sector "gap" is built in by its definition).
+            if g in LEARNER_GROUPS:
+                gap, moe, flag = equity_gap(x, d, total_x, total_n)
+            else:
+                gap = moe = np.full(len(labels), np.nan)
+                flag = np.zeros(len(labels), dtype=bool)
             for k in np.flatnonzero(shown):
                 rows.append(row(indicator_id, "rate", p[k], group_type=g, group_value=labels[k], numerator=x[k],
                                 denominator=d[k], ci_low=lo[k], ci_high=hi[k], kind="rate", noun=noun,
