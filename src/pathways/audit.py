@@ -281,7 +281,8 @@ def _id_findings(source: Source, identifiers: dict[str, set[str]]) -> list[str]:
                     page = next(k for k, p in enumerate(source.pages, start=1) if hit in p)
                     places[hit] = f"page {page}"
                 else:
-                    places[hit] = f"line {_line_of(plain, match.start()) if match else 1}"
+                    line = _line_of(plain, match.start()) if match else 1
+                    places[hit] = f"{'row' if source.kind == 'csv' else 'line'} {line}"
         if ordinary:
             for cell, place in _id_cells(source):
                 if cell in ordinary and cell not in places:
