@@ -272,3 +272,11 @@ def test_a_bound_that_reveals_a_small_count_is_caught(published):
     version = _publish(published["root"], "bound", _csv(planted))
     findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
     assert f"exports/syn-2024.csv, row {idx + 2}: the bound implies a count below 10" in findings
+
+
+def test_rows_without_inputs_to_check_them_against_are_a_finding(inputs, tmp_path):
+    data, registry = inputs
+    version = _version_with_export(tmp_path, ["san-luis-valley,2023,cte_participation,rate,all,all,12,30,0.4"])
+    findings = audit_version(version, data_dir=data, registry=registry)
+    assert findings == ["exports/x.csv (row 2): rows of san-luis-valley 2023 cannot be checked against the inputs "
+                        "(no readable submission of san-luis-valley for 2023 under the data folder)"]

@@ -317,8 +317,7 @@ def test_suppression_applied_in_compute_year(table, tmp_path):
     data = build(tmp_path)
     small = compute_year(load_history(data, PID, 2024), partnership(), 3)
     r = one(small, "cte_participation")  # 2 of 4: both sides below 3
-    assert r.suppressed and r.suppression_reason == ("fewer than 3 learners counted in the rate and fewer than 3 "
-                                                     "not counted")
+    assert r.suppressed and r.suppression_reason == "fewer than 3 learners counted in the rate, and fewer than 3 not"
     assert r[["numerator", "denominator", "value", "ci_low", "ci_high"]].isna().all()
     # 1 of 4 would read "at most 75%" with its denominator, but the 4 learners 9-12 are 2 women
     # and 2 men, both groups hidden (below 3): 4 learners in two groups known to be below 3 are

@@ -94,7 +94,7 @@ def test_both_sides_small_is_suppressed():
     t = run([rate_row(7, 15, "x", "a")])  # 7 counted, 8 not: any safe bound would span most of the scale
     r = get(t, "a")
     assert r.shown_as == "suppressed"
-    assert r.suppression_reason == f"fewer than {N} learners counted in the rate and fewer than {N} not counted"
+    assert r.suppression_reason == f"fewer than {N} learners counted in the rate, and fewer than {N} not"
     assert_no_numbers(r)
 
 

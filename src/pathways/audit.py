@@ -622,8 +622,9 @@ def audit_version(folder: Path, *, data_dir: Path, registry: Registry) -> list[s
             truths = {}
         for year in sorted(years):
             if year not in truths:
-                findings.append(f"rows of {pid} {year} cannot be checked against the inputs (no readable "
-                                f"submission of {pid} for {year} under the data folder)")
+                where = _places([k for key, k in known.items() if key[:2] == (pid, year)])
+                findings.append(f"{where}: rows of {pid} {year} cannot be checked against the inputs (no "
+                                f"readable submission of {pid} for {year} under the data folder)")
                 continue
             findings.extend(_breakdown_findings(pid, year, truths[year], known, sizes, n))
     return findings

@@ -1,8 +1,10 @@
 """The machine-readable indicator table: its columns, CSV/JSON writing and reading back.
 
-Every figure of a report is a row here, already suppressed by the engine. CSV cells that a
-spreadsheet would run as a formula are neutralised, because exports are opened in Excel by
-people who did not write them.
+Every figure of a report is a row here, already suppressed by the engine: ``shown_as`` says
+whether a row is exact, a bound (``at_least``/``at_most``, the bound in ``bound``) or
+suppressed, and every trend column carries one unit (points for rates, percent for counts and
+dollars, rating points for means). CSV cells that a spreadsheet would run as a formula are
+neutralised, because exports are opened in Excel by people who did not write them.
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def suppress(table: pd.DataFrame, min_cell_size: int,
                          index=t.index)
         mark(_small(size, n), f"fewer than {n} learners in the group in grades 9-12", category=GROUP)
     mark(rate & _small(num, n) & _small(comp, n),
-         f"fewer than {n} " + noun + f" counted in the rate and fewer than {n} not counted", category=BOTH)
+         f"fewer than {n} " + noun + f" counted in the rate, and fewer than {n} not", category=BOTH)
     mark(rate & _small(comp, n), f"fewer than {n} " + noun + " not counted in the rate", state="at_least",
          category=CODED_ROW)
     mark(rate & _small(num, n), f"fewer than {n} " + noun + " counted in the rate", state="at_most",
