@@ -160,6 +160,18 @@ def test_pathway_indicators(table):
     assert rate(table, "icap_completion") == (2, 4)  # L1, L4; L3 blank counts as not completed
 
 
+def test_gaps_only_for_the_five_learner_breakdowns(table):
+    rows = table[table.measure == "rate"]
+    sector = rows[rows.group_type == "industry_sector"]
+    years = rows[rows.group_type == "years_since_graduation"]
+    assert len(sector) and len(years)
+    for part in (sector, years):
+        assert part.gap_pp.isna().all() and part.gap_moe_pp.isna().all() and part.is_gap.isna().all()
+    learner = rows[rows.group_type.isin(["sex", "race_ethnicity", "is_economically_disadvantaged",
+                                         "is_english_learner", "has_disability"])]
+    assert learner.gap_pp.notna().any()
+
+
 def test_pathway_groups_and_gaps(table):
     assert rate(table, "cte_participation", "sex", "female") == (2, 2)
     assert rate(table, "cte_participation", "sex", "male") == (0, 2)
@@ -300,11 +312,21 @@ def test_employment_is_read_from_the_prior_folder(tmp_path):
 
 
 def test_suppression_applied_in_compute_year(table, tmp_path):
+    from pathways.suppression import COMPLEMENTARY
+
     data = build(tmp_path)
     small = compute_year(load_history(data, PID, 2024), partnership(), 3)
-    r = one(small, "cte_participation")
-    assert r.suppressed and r.suppression_reason == "fewer than 3 learners counted in the rate"
+    r = one(small, "cte_participation")  # 2 of 4: both sides below 3
+    assert r.suppressed and r.suppression_reason == "fewer than 3 learners counted in the rate, and fewer than 3 not"
     assert r[["numerator", "denominator", "value", "ci_low", "ci_high"]].isna().all()
+    # 1 of 4 would read "at most 75%" with its denominator, but the 4 learners 9-12 are 2 women
+    # and 2 men, both groups hidden (below 3): 4 learners in two groups known to be below 3 are
+    # 2 and 2. No group is left to hide, so the total goes; and so does the only group of
+    # learners without a disability (all 4, also "at most 75%"), which would add the total up.
+    for group_type, group_value in (("all", "all"), ("has_disability", "false")):
+        r = one(small, "cte_concentration", "rate", group_type, group_value)
+        assert r.shown_as == "suppressed" and r.suppression_reason == COMPLEMENTARY, group_type
+        assert math.isnan(r.denominator)
     assert not one(small, "teacher_externships", "teachers").suppressed  # 4 teachers >= 3
     assert one(small, "employer_engagement", "critical_job_filled").suppressed  # 1 person
     shown = small[~small.suppressed & (small.status == "ok")]

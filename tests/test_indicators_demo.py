@@ -88,3 +88,56 @@ def test_small_demo_partnerships_pass_the_audit(demo_data_small, registry):
             out = io.StringIO()
             write_export(table, out, "csv")
             assert _small_cell_findings(f"{pid}.csv", out.getvalue(), sizes, registry.min_cell_size) == []
+
+
+FOCAL = ("is_english_learner", "has_disability", "is_economically_disadvantaged")
+
+
+def test_denver_shows_its_focal_groups(denver):
+    """English learners, learners with disabilities and economically disadvantaged learners are
+    never the cell hidden to protect another: Denver's groups are large enough to be shown."""
+    from pathways.suppression import COMPLEMENTARY
+
+    _, _, export = denver
+    rates = export[(export.measure == "rate") & (export.status == "ok") & export.group_type.isin(FOCAL)
+                   & (export.group_value == "true")]
+    assert len(rates) >= 3 * 15
+    assert not (rates.suppression_reason == COMPLEMENTARY).any()
+    assert rates.shown_as.isin(["exact", "at_least", "at_most"]).mean() > 0.9
+
+
+def test_no_suppressed_or_coded_row_carries_a_number(denver, demo_data_small, registry):
+    """Every export and every year of the demo, at full size (Denver) and at a tenth."""
+    from pathways.indicators import compute_export, compute_series
+    from test_properties import assert_no_hidden_numbers
+
+    _, series, export = denver
+    tables = [export, series]
+    for pid in registry.ids:
+        small = compute_series(demo_data_small, registry, pid, 2024)
+        tables += [small, compute_export(demo_data_small, registry, pid, 2024, series=small)]
+    for table in tables:
+        assert (table.shown_as.isin(["suppressed", "at_least", "at_most"])).any()
+        assert_no_hidden_numbers(table, registry.min_cell_size)
+        # gaps are about learners: never on sectors or years since graduation
+        assert set(table[table.gap_pp.notna() | table.is_gap.notna()].group_type) <= {
+            "sex", "race_ethnicity", *FOCAL}
+    odds = export[(export.indicator_id == "graduation_odds_by_cte") & export.suppressed]
+    assert odds.note.isna().all()
+
+
+def test_every_year_of_the_small_demo_passes_the_rule_4_audit(demo_data_small, registry, tmp_path):
+    """Each year's export of each small demo partnership, published together and checked by the
+    audit from the learner-level files: nothing hidden can be worked out by subtraction."""
+    from pathways.audit import audit_version
+    from pathways.export import write_export
+    from pathways.indicators import compute_export, compute_series
+
+    (tmp_path / "exports").mkdir()
+    for pid in registry.ids:
+        series = compute_series(demo_data_small, registry, pid, 2024)
+        for year in sorted(series.school_year.unique()):
+            export = compute_export(demo_data_small, registry, pid, int(year), series=series[series.school_year <= year])
+            with open(tmp_path / "exports" / f"{pid}-{year}.csv", "w", encoding="utf-8", newline="") as fh:
+                write_export(export, fh, "csv")
+    assert audit_version(tmp_path, data_dir=demo_data_small, registry=registry) == []

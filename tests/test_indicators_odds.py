@@ -91,3 +91,60 @@ def test_distinct_rows_is_numpy_unique(binary):
     np.testing.assert_array_equal(patterns, expected_patterns)
     np.testing.assert_array_equal(inverse, expected_inverse.ravel())
     np.testing.assert_array_equal(patterns[inverse], x)
+
+
+def _graduate(frames, ctx, codes: set) -> None:
+    """Cohort 2024 members among the learner codes ``codes`` all graduate (in ``frames``)."""
+    out = frames["hs_outcomes"]
+    assert len(out) == len(ctx.frames["hs_outcomes"])  # no row without an id: codes line up with rows
+    flip = (out["cohort_year"] == 2024).fillna(False).to_numpy() \
+        & np.isin(ctx.frames["hs_outcomes"]["lc"].to_numpy(), list(codes)) \
+        & ~out["exit_type"].isin(["transferred_out", "deceased"]).to_numpy()
+    out.loc[flip, "exit_type"] = "graduated_regular_diploma"
+
+
+def test_a_term_whose_learners_all_graduated_is_not_estimable_and_leaves_the_model():
+    """Every learner with 5+ courses graduates: no finite odds ratio. Its learners are left out
+    of the model (not counted with the 0-1 course learners), so the other odds ratios equal a
+    logit fitted on the cohort without them."""
+    from statsmodels.discrete.discrete_model import Logit
+
+    from pathways.indicators.odds import design
+
+    frames = make_frames(20000, seed=8)
+    ctx = Ctx(history_from_frames(frames, 2024), P, 10)
+    members, _ = ctx.cohort_members(2024)
+    lc = np.flatnonzero(members)
+    five_plus = ctx.completed_course_count[lc] >= 5
+    assert five_plus.sum() >= 10
+    _graduate(frames, ctx, set(lc[five_plus]))
+    ctx = Ctx(history_from_frames(frames, 2024), P, 10)
+    rows = graduation_odds_by_cte(ctx)
+    terms = by_term(rows)
+    five = terms["5+ courses"]
+    assert five["status"] == "not_available" and np.isnan(five["value"])
+    assert "not estimable" in five["note"] and "graduated on time" in five["note"]
+    assert "estimated without these learners" in five["note"]
+    y, x, _ = design(ctx)
+    keep = x[:, 2] == 0
+    assert rows[0]["value"] == keep.sum()  # the model's n leaves the 5+ learners out
+    y_kept, x_kept, _ = design(ctx, keep)
+    direct = Logit(y_kept, np.delete(x_kept, 2, axis=1)).fit(disp=0)
+    for j, term in ((1, "2-4 courses"), (2, "mentorship")):
+        assert terms[term]["status"] == "ok"
+        assert terms[term]["value"] == pytest.approx(np.exp(direct.params[j]), rel=1e-6)
+    # folding them into the 0-1 reference (the old model) gives a different, wrong comparison
+    folded = Logit(y, np.delete(x, 2, axis=1)).fit(disp=0)
+    assert abs(np.exp(folded.params[1]) - terms["2-4 courses"]["value"]) > 1e-3
+
+
+def test_a_comparison_group_without_variation_refuses_the_model():
+    frames = make_frames(20000, seed=8)
+    ctx = Ctx(history_from_frames(frames, 2024), P, 10)
+    members, _ = ctx.cohort_members(2024)
+    lc = np.flatnonzero(members)
+    _graduate(frames, ctx, set(lc[ctx.completed_course_count[lc] <= 1]))
+    rows = graduation_odds_by_cte(Ctx(history_from_frames(frames, 2024), P, 10))
+    assert all(r["status"] == "not_available" for r in rows)
+    assert rows[0]["note"] == ("not estimated: the comparison group (learners with 0-1 completed CTE courses) "
+                               "all had the same outcome")

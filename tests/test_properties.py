@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.export import EXPORT_COLUMNS
-from pathways.indicators import compute_year
+from pathways.export import EXPORT_COLUMNS, FLOAT_COLUMNS
+from pathways.indicators import compute_year, true_cells
 from pathways.indicators.synthetic import history_from_frames, make_frames
 from pathways.registry import Partnership
-from pathways.suppression import NUMERIC_COLUMNS
 
 P = Partnership.model_validate({"id": "syn", "name": "S", "region": "r", "convener": "c",
                                 "partners": [{"name": "X", "sector": "k12"}], "baseline_year": 2022,
                                 "living_wage_usd": 30000, "tuition_per_credit_usd": 100})
+LEARNER = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability")
 ADDITIVE = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability",
             "years_since_graduation")
 NOT_COUNTS = ("rate", "mean", "odds_ratio", "usd")
@@ -34,25 +36,73 @@ def submissions(draw):
     return frames, draw(st.sampled_from([1, 3, 10]))
 
 
+def assert_no_hidden_numbers(table: pd.DataFrame, n: int) -> None:
+    """A suppressed row carries no number in any column, a coded one only its denominator and bound;
+    neither carries a note, change label, gap trend or flag that could restate one."""
+    numbers = [c for c in FLOAT_COLUMNS if c in table]
+    sup = table[table.shown_as == "suppressed"]
+    assert sup[numbers].isna().all().all()
+    coded = table[table.shown_as.isin(["at_least", "at_most"])]
+    assert coded[[c for c in numbers if c not in ("denominator", "bound")]].isna().all().all()
+    assert coded.denominator.notna().all() and coded.bound.notna().all()
+    for part in (sup, coded):
+        assert part.suppression_reason.notna().all()
+        for col in ("note", "change_label", "gap_trend", "goal_measure", "is_gap", "goal_on_track"):
+            assert part[col].isna().all(), col
+        for text in part.suppression_reason:  # the reason names the threshold, never a hidden count
+            assert set(re.findall(r"\d+", text)) <= {str(n), "9", "12"}, text
+
+
+def audit_findings(table: pd.DataFrame, truth: pd.DataFrame, sizes: dict, n: int) -> list[str]:
+    """The disclosure audit's own rule-4 check of one year's published rows against the true cells."""
+    import io
+
+    from pathways import audit
+    from pathways.export import write_export
+
+    out = io.StringIO()
+    write_export(table, out, "csv")
+    source = audit.Source("export.csv", out.getvalue(), "csv")
+    known, findings = {}, []
+    for number, row in audit._table_rows(source):
+        shown = audit._shown(source, number, row)
+        if shown is not None:
+            findings.extend(audit._row_findings(shown, sizes, n))
+            known.setdefault(shown.key, audit.Known()).add(shown)
+    return findings + audit._breakdown_findings("synthetic", 2024, truth, known, sizes, n)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(submissions())
 def test_engine_properties(sub):
     frames, n = sub
-    table = compute_year(history_from_frames(frames, 2024), P, n)
+    history = history_from_frames(frames, 2024)
+    table = compute_year(history, P, n)
+    truth, group_sizes = true_cells(history, P, n)
     assert list(table.columns) == EXPORT_COLUMNS
     rates = table[(table.measure == "rate") & table.value.notna()]
     assert ((rates.value >= 0) & (rates.value <= 1)).all()
     assert ((rates.ci_low <= rates.value + 1e-12) & (rates.value <= rates.ci_high + 1e-12)).all()
     assert (rates.numerator <= rates.denominator).all()
-
-    # suppressed rows carry no number at all
-    sup = table[table.suppressed]
-    assert sup[list(c for c in NUMERIC_COLUMNS if c in sup)].isna().all().all()
-    assert sup.suppression_reason.notna().all()
+    ok = table.status == "ok"
+    assert set(table[ok].shown_as) <= {"exact", "at_least", "at_most", "suppressed"}
+    assert table[~ok].shown_as.isna().all()
+    assert_no_hidden_numbers(table, n)
     # rows that are not ok carry no number either (never a zero for something not submitted)
-    assert table[table.status != "ok"][["numerator", "denominator", "value"]].isna().all().all()
+    assert table[~ok][["numerator", "denominator", "value"]].isna().all().all()
 
-    shown = table[~table.suppressed & (table.status == "ok")]
+    # a coded rate's bound is true, and leaves at least n learners open on the small side
+    coded = table[table.shown_as.isin(["at_least", "at_most"])]
+    true_rate = truth.loc[coded.index, "value"]
+    top = coded.shown_as == "at_least"
+    assert (coded.bound[top] <= true_rate[top] + 1e-12).all() and (coded.bound[~top] >= true_rate[~top] - 1e-12).all()
+    assert ((1 - coded.bound[top]) * coded.denominator[top] >= n - 1e-9).all()
+    assert (coded.bound[~top] * coded.denominator[~top] >= n - 1e-9).all()
+    # gaps only on exact rows of the five learner breakdowns
+    gaps = table[table.gap_pp.notna()]
+    assert (gaps.shown_as == "exact").all() and set(gaps.group_type) <= set(LEARNER)
+
+    shown = table[table.shown_as == "exact"]
     if n > 1:
         small = lambda s: (s >= 1) & (s < n)  # noqa: E731
         shown_rates = shown[shown.measure == "rate"]
@@ -62,22 +112,17 @@ def test_engine_properties(sub):
         assert not ((shown[~shown.measure.isin(NOT_COUNTS)].value > 0)
                     & (shown[~shown.measure.isin(NOT_COUNTS)].value < n)).any()
         assert not (shown[shown.measure.isin(["mean", "usd"]) & shown.denominator.notna()].denominator < n).any()
-
-    # groups add up to their total (exactly without suppression, at most with it)
-    totals = table[(table.group_type == "all") & (table.measure == "rate")].set_index("indicator_id")
-    for (ind, gtype), part in table[table.group_type.isin(ADDITIVE) & (table.measure == "rate")].groupby(
-            ["indicator_id", "group_type"]):
-        total = totals.loc[ind]
-        if total.suppressed or total.status != "ok":
-            continue
-        visible = part[~part.suppressed]
-        assert visible.denominator.sum() <= total.denominator + 1e-9
-        assert visible.numerator.sum() <= total.numerator + 1e-9
-        if n == 1:
-            assert part.denominator.sum() == total.denominator
-            assert part.numerator.sum() == total.numerator
-        else:
-            assert part.suppressed.sum() != 1, (ind, gtype)  # complementary suppression
+        # rule 4, checked by the audit's own arithmetic from the true cells
+        sizes = {("synthetic", 2024, g, v): k for (g, v), k in group_sizes.items()}
+        assert audit_findings(table, truth, sizes, n) == []
+    else:  # nothing to hide: the groups add up to their totals exactly
+        totals = table[(table.group_type == "all") & (table.measure == "rate")].set_index("indicator_id")
+        for (ind, _), part in table[table.group_type.isin(ADDITIVE) & (table.measure == "rate")].groupby(
+                ["indicator_id", "group_type"]):
+            total = totals.loc[ind]
+            if total.status == "ok":
+                assert part.denominator.sum() == total.denominator
+                assert part.numerator.sum() == total.numerator
 
 
 @settings(max_examples=30, deadline=None)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from pathways.labels import group_type_label, group_value_label
-from pathways.theme import MUTED, PALETTE, apply_theme, fmt_value, is_missing
+from pathways.theme import MUTED, PALETTE, apply_theme, fmt_bound, fmt_value, is_missing
 
 apply_theme()
 
@@ -88,9 +88,24 @@ def _fit(fig: Figure, ax, title: str) -> None:
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
 
 
-def _describe_points(points: list[tuple[str, object, bool]], unit: str) -> str:
-    parts = [f"{label}: suppressed" if sup else f"{label}: {fmt_value(v, unit)}" for label, v, sup in points]
+def _describe_points(points: list[tuple], unit: str) -> str:
+    """``points``: (label, value, hidden[, bound text of a coded rate])."""
+    parts = [f"{p[0]}: {p[3]}" if len(p) > 3 and p[3] else f"{p[0]}: suppressed" if p[2]
+             else f"{p[0]}: {fmt_value(p[1], unit)}" for p in points]
     return "; ".join(parts)
+
+
+def _bounds(rows: pd.DataFrame) -> list[str | None]:
+    """Each row's bound as text ("≥ 95%") where it is a top/bottom-coded rate."""
+    if "shown_as" not in rows or "bound" not in rows:
+        return [None] * len(rows)
+    return [fmt_bound(s, b) for s, b in zip(rows["shown_as"], rows["bound"], strict=True)]
+
+
+def _with_bounds(data: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The downloadable data with the rows' shown_as and bound, so a coded rate reads as one."""
+    extra = [c for c in ("shown_as", "bound") if c in rows and c not in data]
+    return pd.concat([data, rows[extra]], axis=1) if extra else data
 
 
 def trend_lines(rows: pd.DataFrame, title: str, unit: str, min_cell_size: int) -> Chart:
@@ -109,13 +124,16 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str, min_cell_size: int) -
         if unit == "rate" and shown["ci_low"].notna().any():
             ax.fill_between(shown["school_year"], shown["ci_low"].astype(float), shown["ci_high"].astype(float),
                             color=color, alpha=0.15, lw=0)
-        for _, r in part[part["suppressed"].astype(bool)].iterrows():
-            ax.annotate("suppressed", (r["school_year"], 0), xycoords=("data", "axes fraction"),
-                        xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8, color=MUTED,
-                        rotation=90, va="bottom")
+        bounds = _bounds(part)
+        for (_, r), bound in zip(part.iterrows(), bounds, strict=True):
+            if bool(r["suppressed"]) or bound:
+                ax.annotate(bound or "suppressed", (r["school_year"], 0), xycoords=("data", "axes fraction"),
+                            xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8, color=MUTED,
+                            rotation=90, va="bottom")
         alt_parts.append(
             f"{label} — " + _describe_points(
-                [(str(int(r.school_year)), r.value, bool(r.suppressed)) for r in part.itertuples()], unit)
+                [(str(int(r.school_year)), r.value, bool(r.suppressed), b)
+                 for r, b in zip(part.itertuples(), bounds, strict=True)], unit)
         )
     ax.set_xticks(years)
     ax.set_xticklabels([str(int(y)) for y in years])
@@ -133,7 +151,7 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str, min_cell_size: int) -
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     _fit(fig, ax, title)
     alt = f"Line chart: {title}, {int(years[0])} to {int(years[-1])}. " + " | ".join(alt_parts) + "."
-    data = rows[["label", "school_year", "value", "ci_low", "ci_high", "suppressed"]].rename(
+    data = _with_bounds(rows[["label", "school_year", "value", "ci_low", "ci_high", "suppressed"]], rows).rename(
         columns={"label": "indicator"})
     return Chart(fig, data, alt, title)
 
@@ -166,11 +184,14 @@ def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_c
     ax.errorbar(value[ci], y_of[ci], xerr=[value[ci] - low[ci], high[ci] - value[ci]],
                 fmt="none", ecolor="#333333", capsize=3, lw=1)
     reasons = rows["suppression_reason"] if "suppression_reason" in rows else pd.Series(None, index=rows.index)
+    bounds = _bounds(rows)
     for i in range(len(rows)):
         if hidden[i]:
             reason = reasons.iloc[i]
             reason = f"fewer than {min_cell_size} learners" if is_missing(reason) or not reason else str(reason)
             shown = reason if reason.startswith("suppressed") else f"suppressed ({reason})"
+            if bounds[i]:
+                shown = f"{bounds[i]} ({reason})"
             ax.text(0.002, y_of[i], shown, va="center", ha="left", fontsize=9, color=MUTED, style="italic")
         else:
             end = min(value[i], xmax) if np.isnan(high[i]) else high[i]
@@ -193,11 +214,12 @@ def group_bars(rows: pd.DataFrame, overall: object, title: str, unit: str, min_c
     ax.set_xlabel("Share of learners (bars: 95% interval; dashed line: all learners)")
     _fit(fig, ax, title)
     alt_parts = [group_type_label(t) + ": " + _describe_points(
-        [(rows.at[i, "group"], rows.at[i, "value"], bool(hidden[i])) for i in idx], unit)
+        [(rows.at[i, "group"], rows.at[i, "value"], bool(hidden[i]), bounds[i]) for i in idx], unit)
         for t, idx in zip(types, members, strict=True)]
     overall_txt = "" if is_missing(overall) else f" All learners: {fmt_value(overall, unit)}."
     alt = f"Bar chart: {title}.{overall_txt} " + " | ".join(alt_parts) + "."
-    data = rows[["group_type", "group_value", "value", "ci_low", "ci_high", "suppressed", "suppression_reason"]]
+    data = _with_bounds(rows[["group_type", "group_value", "value", "ci_low", "ci_high", "suppressed",
+                              "suppression_reason"]], rows)
     return Chart(fig, data, alt, title)
 
 
@@ -264,10 +286,12 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     hidden = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
     y = np.arange(len(rows))
     ax.barh(y[~hidden], values[~hidden], color=PALETTE[2], height=0.62)
+    bounds = _bounds(rows)
+    reasons = rows["suppression_reason"] if "suppression_reason" in rows else pd.Series(None, index=rows.index)
     for i in y:
         if hidden[i]:
-            ax.text(xmax * 0.005, i, f"suppressed (fewer than {min_cell_size})", va="center", fontsize=9,
-                    color=MUTED, style="italic")
+            text = f"{bounds[i]} ({reasons.iloc[i]})" if bounds[i] else f"suppressed (fewer than {min_cell_size})"
+            ax.text(xmax * 0.005, i, text, va="center", fontsize=9, color=MUTED, style="italic")
         else:
             ax.text(values[i] + xmax * 0.01, i, fmt_value(values[i], unit), va="center", fontsize=9)
     ax.set_yticks(y)
@@ -280,6 +304,7 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     ax.grid(axis="y", visible=False)
     _fit(fig, ax, title)
     alt = f"Bar chart: {title}. " + _describe_points(
-        [(label, value, bool(hide)) for label, value, hide in zip(rows["label"], values, hidden, strict=True)],
+        [(label, value, bool(hide), b) for label, value, hide, b in zip(rows["label"], values, hidden, bounds,
+                                                                       strict=True)],
         unit) + "."
     return Chart(fig, rows, alt, title)

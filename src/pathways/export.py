@@ -1,8 +1,10 @@
 """The machine-readable indicator table: its columns, CSV/JSON writing and reading back.
 
-Every figure of a report is a row here, already suppressed by the engine. CSV cells that a
-spreadsheet would run as a formula are neutralised, because exports are opened in Excel by
-people who did not write them.
+Every figure of a report is a row here, already suppressed by the engine: ``shown_as`` says
+whether a row is exact, a bound (``at_least``/``at_most``, the bound in ``bound``) or
+suppressed, and every trend column carries one unit (points for rates, percent for counts and
+dollars, rating points for means). CSV cells that a spreadsheet would run as a formula are
+neutralised, because exports are opened in Excel by people who did not write them.
 """
 
 from __future__ import annotations
@@ -17,13 +19,19 @@ import pandas as pd
 
 EXPORT_COLUMNS = [
     "partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value", "numerator",
-    "denominator", "value", "ci_low", "ci_high", "suppressed", "suppression_reason", "status", "note", "gap_pp",
-    "gap_moe_pp", "is_gap", "baseline_year", "baseline_value", "prior_value", "change_from_prior",
-    "change_from_baseline", "change_label", "goal_measure", "goal_target", "goal_target_year", "goal_current",
-    "goal_progress_share", "goal_on_track",
+    "denominator", "value", "ci_low", "ci_high", "suppressed", "shown_as", "bound", "suppression_reason", "status",
+    "note", "gap_pp", "gap_moe_pp", "is_gap", "gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp", "gap_trend",
+    "baseline_year", "prior_year", "baseline_value", "prior_value", "change_from_baseline_pp", "change_from_prior_pp",
+    "change_from_baseline_pct", "change_from_prior_pct", "change_from_baseline_diff", "change_from_prior_diff",
+    "baseline_numerator", "prior_numerator", "numerator_change_from_baseline_pct", "numerator_change_from_prior_pct",
+    "change_label", "goal_measure", "goal_target", "goal_target_year", "goal_current", "goal_progress_share",
+    "goal_on_track",
 ]
-TEXT_COLUMNS = ("partnership_id", "indicator_id", "measure", "group_type", "group_value", "suppression_reason",
-                "status", "note", "change_label", "goal_measure")
+# How a row of status "ok" is shown: exactly, as a top/bottom-coded bound, or not at all.
+SHOWN_AS = ("exact", "at_least", "at_most", "suppressed")
+CODED = ("at_least", "at_most")
+TEXT_COLUMNS = ("partnership_id", "indicator_id", "measure", "group_type", "group_value", "shown_as",
+                "suppression_reason", "status", "note", "gap_trend", "change_label", "goal_measure")
 BOOL_COLUMNS = ("suppressed",)
 NULLABLE_BOOL_COLUMNS = ("is_gap", "goal_on_track")
 INT_COLUMNS = ("school_year",)
@@ -150,4 +158,4 @@ def read_export(path: str | Path) -> pd.DataFrame:
     return conform(pd.DataFrame(out, columns=EXPORT_COLUMNS))
 
 
-__all__ = ["EXPORT_COLUMNS", "conform", "csv_text", "neutralize_formulas", "read_export", "write_export"]
+__all__ = ["CODED", "EXPORT_COLUMNS", "SHOWN_AS", "conform", "csv_text", "neutralize_formulas", "read_export", "write_export"]

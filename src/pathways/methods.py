@@ -10,6 +10,7 @@ from pathways.dictionary import load_dictionary
 from pathways.labels import group_type_label
 from pathways.registry import Registry
 from pathways.safety import md_escape
+from pathways.suppression import top_bound
 
 
 def _cell(text: object) -> str:
@@ -19,6 +20,7 @@ def _cell(text: object) -> str:
 def methods_page(registry: Registry) -> str:
     catalogue = load_catalogue()
     n = registry.min_cell_size
+    example = top_bound(400, n)
     out = [
         "# Methods",
         "",
@@ -33,31 +35,77 @@ def methods_page(registry: Registry) -> str:
         "- **Rates** carry their numerator and denominator and a 95% Wilson score interval.",
         "- **Disaggregation**: every learner rate is shown for all learners and by "
         + ", ".join(group_type_label(g).lower() for g in catalogue.group_sets["learner"])
-        + "; pathway rates also by industry sector.",
-        "- **Equity gap**: a group's rate minus the rate of all other learners, in percentage points, with a 95% "
-        "margin of error (1.96 times the standard error of the difference); flagged as a gap when the whole "
-        "interval lies below zero.",
-        "- **Trend**: every year from the partnership's baseline year; counts change relatively (\"52% increase\", "
-        "\"5.0x\" when a count at least doubled), rates in percentage points.",
+        + "; pathway rates also by industry sector. The five groupings of learners are the equity breakdowns. "
+        "A sector figure is not a group of learners: it counts the learners who completed a course in a pathway "
+        "of that sector (a learner with courses in two sectors counts in both) and compares programs, so it "
+        "carries no equity gap; neither do years since graduation, a breakdown of time.",
+        "- **Equity gap** (the five learner breakdowns only): a group's rate minus the rate of all other learners "
+        "(the total less the group), in percentage points, with a 95% margin of error (1.96 times the standard "
+        "error of the difference); flagged as a gap when the whole interval lies below zero.",
+        "- **Gap trend**: the same group's gap in the baseline year and now, the change in points, and its "
+        "margin of error (the two years' margins combined as independent estimates, the square root of the sum "
+        "of their squares). A gap is **narrowing** when its distance from zero shrank by more than that margin, "
+        "**widening** when it grew by more, and shows **no clear change** otherwise. A gap that changes sign "
+        "is judged by its size: from -10 to +3 points is narrowing; from -10 to +15 is not. Gap trends are "
+        "shown only where the group's rate is shown exactly in both years.",
+        "- **Trend**: every year from the partnership's baseline year, with the change from the prior year and "
+        "from the baseline in one unit per column: rates in percentage points, survey means in rating points, "
+        "counts and dollars as a relative change in percent (\"52% increase\"; \"5.0x\" when a count at "
+        "least doubled). A rate's numerator is a count of learners too, so every rate also states its "
+        "numerator's relative change (\"52% more learners in pathways\"). A year whose figure was suppressed "
+        "or shown as a bound gives no number to compare with, and no change is shown.",
         "- **Goals**: from the registry; the share of the way from the baseline to the target, and whether the "
-        "straight line from the baseline to the target year is met.",
+        "straight line from the baseline to the target year is met. A goal of a percent change of a rate is "
+        "the relative change of the rate itself.",
+        "- **Odds ratios** come from a logistic regression on the cohort. Adjustment variables (sex, race/"
+        "ethnicity, economic disadvantage, English learner status, disability) keep unknown as a level of its "
+        "own; a level in which every member had the same outcome cannot be estimated and is pooled with the "
+        "variable's reference level (its largest), so the adjustment for it is coarser. A reported term "
+        "(2-4 or 5 or more CTE courses, a mentorship) whose learners all had the same outcome has no finite "
+        "odds ratio: it is reported as not estimable, and its learners are left out of the model rather than "
+        "counted with the comparison group.",
         "- **Not submitted**: an indicator whose input file is missing is reported as not submitted, never as zero.",
         "",
         "## Small-cell suppression",
         "",
-        f"The registry sets the minimum cell size to **{n}**. Applied once, centrally, before any number leaves "
-        "the engine:",
+        f"The registry sets the minimum cell size to **{n}**. Within that floor the reports publish as much as "
+        "can be published safely, so that the groups of learners the partnerships exist for are shown wherever "
+        "privacy allows. Applied once, centrally, before any number leaves the engine:",
         "",
-        f"1. a rate whose denominator is below {n} is not shown; nor is a rate whose numerator, or whose "
-        f"denominator minus numerator, is between 1 and {n - 1}, because the table publishes both;",
-        f"2. a count from 1 to {n - 1} (of learners, employers or credits) reads \"<{n}\"; a group with 1 to "
-        f"{n - 1} learners in grades 9-12 in a year shows no number for any indicator;",
-        "3. where the groups of a breakdown add up to a shown total and exactly one group is suppressed, the next "
-        "smallest group is suppressed too, so the hidden one cannot be recovered by subtraction;",
-        "4. anything derived from a suppressed cell (a gap, a change, goal progress) is suppressed.",
+        f"1. a rate whose denominator is below {n} is not shown, nor is any figure of a learner group with "
+        f"fewer than {n} members in grades 9-12 that year;",
+        f"2. a count from 1 to {n - 1} (of learners, employers or credits) reads \"<{n}\", and a mean over "
+        f"fewer than {n} people is not shown;",
+        f"3. **bounds (top and bottom coding)**: a rate of at least {n} learners of whom only 1 to {n - 1} are "
+        f"not counted is shown as \"at least\" a whole percent (\"≥ 97%\"), one that counts only 1 to "
+        f"{n - 1} learners as \"at most\" a whole percent (\"≤ 4%\"), with its denominator but without its "
+        f"numerator. The bound is chosen so that the count it leaves open is at least {n}: for 400 learners, "
+        f"\"≥ {example:.0%}\" says at most {(1 - example) * 400:.0f} were not counted, never the exact few. "
+        "When both the counted and the "
+        f"uncounted learners number 1 to {n - 1}, any such bound would span most of the scale, and the rate "
+        "is not shown;",
+        "4. **complementary suppression**: where a breakdown's groups add up to its total (each of the five "
+        "learner breakdowns, years since graduation, stakeholder types; and the concentrators of a cohort, "
+        "whose rest follows from the cohort), a hidden cell must not be recoverable by subtracting the shown "
+        "groups from the total. This is checked separately for the learners in each group (denominators), "
+        "the learners counted (numerators, including those of rates shown as bounds) and the learners not "
+        f"counted: the hidden cells together must hold none or at least {n}, and no hidden small cell may be "
+        "narrowed down to a single number by what a reader knows of the others (a cell hidden for being small "
+        f"holds fewer than {n}). Where one more cell must be hidden, it is, in this order: the group of unknown "
+        "status; then the group on the other side of a yes/no breakdown (not English learners, not economically "
+        "disadvantaged, without disabilities), so that the groups the report exists for stay visible; then "
+        "the smallest other group; repeated until safe. A cell hidden on the way that turns out not to be "
+        "needed is shown again. Breakdowns whose groups overlap (industry sectors, kinds of work-based "
+        "learning, survey items) cannot be subtracted from a total and need no such step;",
+        "5. anything derived from a hidden cell is hidden with it, in every column and every sentence: an equity "
+        "gap (also every gap against a total shown only as a bound), a change, goal progress, an odds ratio and "
+        "the words that would restate it.",
         "",
-        "A suppressed cell says why; it is never a blank or a zero. The downloadable indicator tables carry no "
-        "number in any column of a suppressed row.",
+        "A hidden or bounded cell always says why; it is never a blank or a zero. The downloadable indicator "
+        "tables carry no number in any column of a suppressed row, and only the denominator and the bound in "
+        "a row shown as a bound (columns `shown_as` and `bound`). Before a version is published, a disclosure "
+        "audit recomputes every cell from the learner-level files and checks every published table, figure "
+        "download and page against these rules, subtraction included.",
         "",
         "## Indicators",
         "",
@@ -85,8 +133,14 @@ def methods_page(registry: Registry) -> str:
         "",
         "Every figure shown in a report is also a row of the partnership-year's indicator table (CSV), with the "
         "columns partnership_id, school_year, indicator_id, measure, group_type, group_value, numerator, "
-        "denominator, value, ci_low, ci_high, suppressed, suppression_reason, status, note, the equity-gap "
-        "columns and, for the all-learners rows, the trend and goal columns. Text cells that a spreadsheet would "
+        "denominator, value, ci_low, ci_high, suppressed, shown_as (exact, at_least, at_most or suppressed) and "
+        "bound (a share: 0.97 for \"≥ 97%\"), suppression_reason, status, note; the equity-gap columns gap_pp, "
+        "gap_moe_pp, is_gap and the gap-trend columns gap_baseline_pp, gap_change_pp, gap_change_moe_pp, "
+        "gap_trend on the rows of the five learner breakdowns; and, for the all-learners rows, baseline_year, "
+        "prior_year, baseline_value, prior_value, the changes change_from_baseline_pp / _pct / _diff and "
+        "change_from_prior_pp / _pct / _diff (points for rates, percent for counts and dollars, rating points "
+        "for means), baseline_numerator, prior_numerator, numerator_change_from_baseline_pct, "
+        "numerator_change_from_prior_pct, change_label and the goal columns. Text cells that a spreadsheet would "
         "read as a formula are prefixed with an apostrophe.",
         "",
     ]

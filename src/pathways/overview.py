@@ -16,7 +16,7 @@ from pathways import charts, render
 from pathways.catalogue import load_catalogue
 from pathways.export import read_export, write_export
 from pathways.registry import Registry, load_registry
-from pathways.theme import fmt_value
+from pathways.theme import fmt_bound, fmt_value
 
 KEY_RATES = ("cte_participation", "cte_concentration", "credential_attainment", "wbl_participation",
              "early_postsecondary_credit", "on_time_graduation", "seamless_enrollment", "placement")
@@ -92,6 +92,8 @@ def show_key_table(ctx: OverviewContext) -> None:
             shown = "not submitted" if r.status == "not_submitted" else "not available"
         elif bool(r.suppressed):
             shown = "suppressed"
+        elif fmt_bound(r.shown_as, r.bound):
+            shown = f"{fmt_bound(r.shown_as, r.bound)} (n={int(r.denominator):,})"
         else:
             shown = f"{fmt_value(r.value, 'rate')} (n={int(r.denominator):,})"
         table.setdefault(catalogue.get(r.indicator_id).title, {})[_name(ctx, r.partnership_id)] = shown
@@ -115,6 +117,8 @@ def show_rate_charts(ctx: OverviewContext) -> None:
             "value": part["value"].astype(float),
             "suppressed": part["suppressed"].astype(bool),
             "denominator": part["denominator"],
+            "shown_as": part["shown_as"], "bound": part["bound"],
+            "suppression_reason": part["suppression_reason"],
         })
         title = f"{catalogue.get(indicator_id).title}, {ctx.year}"
         parts.append(ctx.numbering.figure(charts.value_bars(data, title, "rate", "Share of learners",

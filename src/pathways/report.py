@@ -22,7 +22,7 @@ from pathways.labels import group_type_label, group_value_label
 from pathways.registry import Partnership, load_registry
 from pathways.safety import submission_dir
 from pathways.submission import read_table
-from pathways.theme import fmt_count, fmt_rate, fmt_value, is_missing
+from pathways.theme import fmt_bound, fmt_count, fmt_rate, fmt_value, is_missing
 
 RATE_GROUP_TYPES = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
                     "has_disability", "industry_sector")
@@ -222,14 +222,16 @@ def _group_table(groups: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
     out = []
     for r in groups.itertuples():
         hidden = bool(r.suppressed) or is_missing(r.value)
+        bound = fmt_bound(getattr(r, "shown_as", None), getattr(r, "bound", None))
         gap = "" if hidden or is_missing(r.gap_pp) else (
             f"{float(r.gap_pp):+.1f} ± {float(r.gap_moe_pp):.1f}" + (" (gap)" if not is_missing(r.is_gap) and bool(r.is_gap) else ""))
         out.append({
             "Group": f"{group_type_label(r.group_type)}: {group_value_label(r.group_type, r.group_value)}",
-            "Rate": f"suppressed ({r.suppression_reason or f'fewer than {min_cell_size}'})" if hidden
+            "Rate": f"{bound} ({r.suppression_reason})" if bound else
+            f"suppressed ({r.suppression_reason or f'fewer than {min_cell_size}'})" if hidden
             else fmt_rate(r.value),
             "95% interval": "" if hidden or is_missing(r.ci_low) else f"{fmt_rate(r.ci_low)}–{fmt_rate(r.ci_high)}",
-            "Learners": "" if hidden else fmt_count(r.denominator),
+            "Learners": fmt_count(r.denominator) if bound else "" if hidden else fmt_count(r.denominator),
             "Gap (points)": gap,
         })
     return pd.DataFrame(out)
@@ -291,7 +293,7 @@ def _family_wage(ctx: ReportContext, ind: Indicator) -> list[str]:
     if rows.empty:
         return []
     data = rows.assign(label=[group_value_label("years_since_graduation", v) for v in rows["group_value"]])
-    data = data[["label", "value", "suppressed", "denominator"]]
+    data = data[["label", "value", "suppressed", "denominator", "shown_as", "bound", "suppression_reason"]]
     return [ctx.numbering.figure(charts.value_bars(
         data, f"Former learners earning a family-sustaining wage in {ctx.year - 1}, by years since graduation",
         "rate", "Share of former learners with wages in 3+ quarters", ctx.min_cell_size))]

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pathways.catalogue import Catalogue, Indicator
 from pathways.registry import Partnership
-from pathways.theme import fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing
+from pathways.theme import fmt_bound, fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing
 
 _MAIN_MEASURE = {"rate": "rate", "usd": "usd", "mean": "mean", "odds_ratio": "odds_ratio"}
 
@@ -33,6 +33,10 @@ def indicator_sentence(ind: Indicator, export: pd.DataFrame, year: int, min_cell
         rate = _all_row(export, ind.id, "rate")
         if rate is None or bool(rate["suppressed"]):
             return f"{ind.title} in {year}: suppressed (fewer than {min_cell_size} learners in the group)."
+        bound = fmt_bound(rate.get("shown_as"), rate.get("bound"))
+        if bound:
+            return (f"{ind.title} in {year}: {bound} of {fmt_count(rate['denominator'])} "
+                    f"({rate['suppression_reason']}).")
         text = (f"{ind.title} in {year}: {fmt_rate(rate['value'])} "
                 f"({fmt_count(rate['numerator'])} of {fmt_count(rate['denominator'])}; "
                 f"95% interval {fmt_rate(rate['ci_low'])} to {fmt_rate(rate['ci_high'])}).")
@@ -68,12 +72,14 @@ def headline_sentences(export: pd.DataFrame, catalogue: Catalogue, baseline_year
         return []
     scored = []
     for r in rows.itertuples():
-        change = r.change_from_baseline
+        unit = {"rate": "pp", "mean": "diff"}.get(r.measure, "pct")
+        change = getattr(r, f"change_from_baseline_{unit}")
         if is_missing(change):
             continue
         ind = catalogue.get(r.indicator_id)
         # rates move in points, counts relatively: put both on one scale of "how much it moved"
-        weight = abs(float(change)) * (100 / 5) if r.measure == "rate" else abs(float(change)) / 0.25
+        weight = abs(float(change)) / 5 if unit == "pp" else (
+            abs(float(change)) / 0.25 if unit == "diff" else abs(float(change)) / 25)
         scored.append((weight, ind, r))
     scored.sort(key=lambda t: t[0], reverse=True)
     sentences = []

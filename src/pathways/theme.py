@@ -80,6 +80,13 @@ def fmt_value(value: object, unit: str) -> str:
     return fmt_count(value)
 
 
+def fmt_bound(shown_as: object, bound: object) -> str | None:
+    """A top/bottom-coded rate as its bound ("≥ 95%", "≤ 4%"); None for a row shown otherwise."""
+    if shown_as not in ("at_least", "at_most") or is_missing(bound):
+        return None
+    return f"{'≥' if shown_as == 'at_least' else '≤'} {float(bound) * 100:.0f}%"
+
+
 def suppressed_label(min_cell_size: int, unit: str = "count") -> str:
     """What a reader sees in place of a suppressed number."""
     return f"<{min_cell_size}" if unit == "count" else "suppressed"

@@ -6,6 +6,11 @@ folder named by ``PATHWAYS_INDICATOR_CACHE`` (set by ``pathways run``; never the
 which may be read-only), keyed by the content of every input file up to that year, the
 partnership's registry entry, the suppression threshold and the engine's own source. The
 rows are the suppressed aggregates the export publishes, never learner records.
+
+An entry is data, never code: a Parquet file read with pyarrow (its pandas metadata ignored,
+so nothing in the file chooses a type to construct), beside the SHA-256 of its bytes. A
+missing, damaged or altered entry, or one whose columns are not the export's, is recomputed
+and replaced; whoever can write the cache folder can at worst make the engine recompute.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pathways.atomic import write_atomically
+from pathways.export import EXPORT_COLUMNS, conform
 from pathways.hashing import sources_digest
 from pathways.registry import Partnership
 from pathways.submission import submission_digest
@@ -49,22 +57,39 @@ def cache_dir() -> Path | None:
     return Path(value) if value else None
 
 
-def load(key: str) -> pd.DataFrame | None:
+def entry_paths(key: str) -> tuple[Path, Path] | None:
+    """(rows, digest) files of a cache entry, or None when no cache folder is set."""
     folder = cache_dir()
-    path = folder / f"indicators-{key}.pkl" if folder else None
-    if path is None or not path.is_file():
+    if folder is None:
+        return None
+    return folder / f"indicators-{key}.parquet", folder / f"indicators-{key}.sha256"
+
+
+def load(key: str) -> pd.DataFrame | None:
+    """The cached rows of ``key``, or None when there is no entry or it cannot be trusted."""
+    paths = entry_paths(key)
+    if paths is None or not paths[0].is_file() or not paths[1].is_file():
         return None
     try:
-        return pd.read_pickle(path)
-    except Exception:  # a damaged cache entry is recomputed, never trusted
-        return None
+        data = paths[0].read_bytes()
+        if hashlib.sha256(data).hexdigest() != paths[1].read_text(encoding="ascii").strip():
+            return None
+        table = pq.read_table(pa.BufferReader(data))
+        if table.column_names != EXPORT_COLUMNS:
+            return None
+        return conform(table.to_pandas(ignore_metadata=True))
+    except (OSError, ValueError, TypeError, UnicodeDecodeError, pa.ArrowException):
+        return None  # damaged: recomputed and replaced by the caller
 
 
 def store(key: str, rows: pd.DataFrame) -> None:
-    folder = cache_dir()
-    if folder is None:
+    paths = entry_paths(key)
+    if paths is None:
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    paths[0].parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    rows.to_pickle(buffer)
-    write_atomically(folder / f"indicators-{key}.pkl", buffer.getvalue())
+    pq.write_table(pa.Table.from_pandas(conform(rows), preserve_index=False), buffer)
+    data = buffer.getvalue()
+    # rows first, then the digest that vouches for them: a reader never trusts half an entry
+    write_atomically(paths[0], data)
+    write_atomically(paths[1], hashlib.sha256(data).hexdigest().encode("ascii"))

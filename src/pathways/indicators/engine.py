@@ -18,7 +18,7 @@ from pathways.indicators import after_hs, credentials, early_credit, graduation,
 from pathways.indicators import cache as indicator_cache
 from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
 from pathways.indicators.goals import MAIN_COUNT, add_goals
-from pathways.indicators.trends import add_trends
+from pathways.indicators.trends import add_gap_trends, add_trends
 from pathways.registry import Partnership, Registry
 from pathways.submission import History, Submissions, submitted_years
 from pathways.suppression import scrub, suppress
@@ -69,8 +69,10 @@ def _not_submitted_note(history: History, ind: Indicator, available: dict[str, s
     return f"not submitted: {text}"
 
 
-def compute_year(history: History, partnership: Partnership, min_cell_size: int) -> pd.DataFrame:
-    """Every indicator of year ``history.year`` as a long table, suppressed, trend/goal columns empty."""
+def true_cells(history: History, partnership: Partnership, min_cell_size: int) -> tuple[pd.DataFrame, dict]:
+    """Every indicator of year ``history.year`` before suppression, with the internal columns, and
+    the learners 9-12 per group. Never published: the disclosure audit checks the published
+    tables against these cells."""
     ctx = Ctx(history, partnership, min_cell_size)
     rows: list[dict] = []
     for ind in load_catalogue().indicators:
@@ -81,8 +83,13 @@ def compute_year(history: History, partnership: Partnership, min_cell_size: int)
             continue
         ctx.available = available
         rows.extend(COMPUTE[ind.id](ctx))
-    table = pd.DataFrame(rows, columns=ROW_COLUMNS)
-    table = suppress(table, min_cell_size, ctx.group_sizes)
+    return pd.DataFrame(rows, columns=ROW_COLUMNS), ctx.group_sizes
+
+
+def compute_year(history: History, partnership: Partnership, min_cell_size: int) -> pd.DataFrame:
+    """Every indicator of year ``history.year`` as a long table, suppressed, trend/goal columns empty."""
+    table, group_sizes = true_cells(history, partnership, min_cell_size)
+    table = suppress(table, min_cell_size, group_sizes)
     table["partnership_id"] = partnership.id
     table["school_year"] = int(history.year)
     return conform(table)
@@ -110,7 +117,8 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
 
 def compute_export(data_dir, registry: Registry, partnership_id: str, year: int, *,
                    series: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows of ``year`` with the trend and goal columns filled on the all-learners rows."""
+    """Rows of ``year`` with the trend and goal columns filled on the all-learners rows and the
+    gap-trend columns on the rows of the five learner breakdowns."""
     partnership = registry.get(partnership_id)
     year = int(year)
     if year not in submitted_years(Path(data_dir), partnership_id):
@@ -123,5 +131,6 @@ def compute_export(data_dir, registry: Registry, partnership_id: str, year: int,
         current = compute_year(subs.history(year), partnership, registry.min_cell_size)
     current = current.reset_index(drop=True)
     current = add_trends(current, series, partnership.baseline_year, year)
+    current = add_gap_trends(current, series, partnership.baseline_year, year)
     current = add_goals(current, series, partnership, year)
     return conform(scrub(conform(current)))

@@ -1,4 +1,8 @@
-"""Progress against the registry's goals, on the goal indicator's all-learners row."""
+"""Progress against the registry's goals, on the goal indicator's all-learners row.
+
+Progress needs the goal's figure exactly in both the baseline year and year Y: a suppressed or
+coded (top/bottom-coded) row gives no number to measure progress from, so none is shown.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +52,13 @@ def on_track(current: float, baseline: float, target: float, baseline_year: int,
     return bool(current >= line - eps) if target >= baseline else bool(current <= line + eps)
 
 
+def _exact(r: pd.Series) -> bool:
+    shown = r.get("shown_as")
+    if shown is None or (isinstance(shown, float) and math.isnan(shown)):
+        shown = "suppressed" if bool(r["suppressed"]) else "exact"
+    return r["status"] == "ok" and shown == "exact"
+
+
 def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int) -> pd.DataFrame:
     from pathways.catalogue import load_catalogue
 
@@ -66,7 +77,7 @@ def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partners
             continue
         idx = out.index[sel.to_numpy()][0]
         r = out.loc[idx]
-        if r["status"] != "ok" or bool(r["suppressed"]):
+        if not _exact(r):
             continue
         out.loc[idx, "goal_measure"] = goal.measure
         out.loc[idx, "goal_target"] = goal.target
@@ -75,7 +86,7 @@ def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partners
                            & (series["measure"] == measure) & (series["school_year"] == b_year)] \
             if series is not None and not series.empty else series
         base = math.nan
-        if base_rows is not None and not base_rows.empty and not bool(base_rows.iloc[0]["suppressed"]):
+        if base_rows is not None and not base_rows.empty and _exact(base_rows.iloc[0]):
             base = float(base_rows.iloc[0][column])
         now = float(r[column])
         if math.isnan(base) or math.isnan(now):

@@ -35,14 +35,17 @@ def _refuse(reason: str, n: float = np.nan) -> list[dict]:
     return rows
 
 
-def design(ctx: Ctx) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def design(ctx: Ctx, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Outcome, design matrix (constant, three terms, demographic dummies) and column names for cohort Y.
 
+    ``keep`` (over the cohort's members, in learner-code order) leaves learners out of the model.
     Each adjustment variable is coded with its largest level as reference and "unknown" as a
-    level of its own; levels nobody in the cohort has are dropped.
+    level of its own; levels nobody in the model has are dropped.
     """
     members, grads = ctx.cohort_members(ctx.year)
     lc = np.flatnonzero(members)
+    if keep is not None:
+        lc = lc[keep]
     y = grads[lc].astype(float)
     courses = ctx.completed_course_count[lc]
     wbl = ctx.frames["work_based_learning"]
@@ -61,13 +64,54 @@ def design(ctx: Ctx) -> tuple[np.ndarray, np.ndarray, list[str]]:
             continue  # no variation: nothing to adjust for
         reference = levels[np.argmax(present[levels])]  # the largest level, for stable estimates
         # A level whose members all graduated (or none did) would separate the outcome perfectly
-        # and stop the model from converging; it is pooled with the reference level instead.
+        # and stop the model from converging; it is pooled with the reference level instead
+        # (stated in the catalogue and on the methods page). Adjustment levels are not reported.
         varied = (graduated > 0) & (graduated < present)
         for k in levels[varied[levels]]:
             if k != reference:
                 cols.append((c == k).astype(float))
                 names.append(f"{g}={labels[k]}")
     return y, np.column_stack(cols), names
+
+
+def _estimable(y: np.ndarray, x: np.ndarray, min_cell_size: int) -> tuple[np.ndarray, dict[str, str], str | None]:
+    """Which learners the model keeps, the terms it cannot estimate (with why), and a refusal.
+
+    A term whose learners all had the same outcome has no finite odds ratio (its estimate runs
+    off to infinity). Its learners are left out of the model rather than folded into the
+    reference group: that is the limit the other estimates take as the term's coefficient
+    grows, so they stay the adjusted estimates they claim to be. A reference group (0-1
+    courses, no mentorship) without variation in the outcome leaves nothing to compare with.
+    """
+    keep = np.ones(len(y), dtype=bool)
+    dropped: dict[str, str] = {}
+    while True:
+        courses_ref = keep & (x[:, 1] == 0) & (x[:, 2] == 0)
+        for ref, words in ((courses_ref, "learners with 0-1 completed CTE courses"),
+                           (keep & (x[:, 3] == 0), "learners without a completed mentorship")):
+            graduated = int((ref & (y == 1)).sum())
+            if graduated in (0, int(ref.sum())):
+                how = "all had the same outcome" if ref.sum() >= min_cell_size else \
+                    f"are fewer than {min_cell_size}"
+                return keep, dropped, f"not estimated: the comparison group ({words}) {how}"
+        changed = False
+        for j, term in enumerate(TERMS, start=1):
+            if term in dropped:
+                continue
+            exposed = keep & (x[:, j] == 1)
+            count, graduated = int(exposed.sum()), int((exposed & (y == 1)).sum())
+            if count == 0:
+                dropped[term] = f"{TERM_WORDS[term]}: not estimated, no learner in the cohort has it"
+            elif graduated in (0, count):
+                outcome = "graduated on time" if graduated else "did not graduate on time"
+                who = f"all of its learners {outcome}" if count >= min_cell_size else \
+                    f"fewer than {min_cell_size} learners have it, all with the same outcome"
+                dropped[term] = (f"{TERM_WORDS[term]}: not estimable ({who}, so its odds have no finite "
+                                 "estimate); the other odds ratios are estimated without these learners")
+                keep &= ~exposed
+                changed = True
+        if not changed:
+            return keep, dropped, None
 
 
 def distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,12 +138,21 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
         PerfectSeparationWarning,
     )
 
-    y, x, names = design(ctx)
+    y, x, _ = design(ctx)
     n = len(y)
     if n < MIN_MODEL_N:
         return _refuse(f"not estimated: cohort of {n} learners is too small (at least {MIN_MODEL_N} needed)")
     if y.min() == y.max():
         return _refuse("not estimated: every cohort member had the same outcome")
+    keep, dropped, refusal = _estimable(y, x, ctx.min_cell_size)
+    if refusal:
+        return _refuse(refusal)
+    if not keep.all():  # covariates re-coded on the learners the model keeps
+        y, x, _ = design(ctx, keep)
+        n = len(y)
+        if n < MIN_MODEL_N:
+            return _refuse(f"not estimated: fewer than {MIN_MODEL_N} learners remain once the terms that cannot "
+                           "be estimated are left out")
     # 2x2 of term x outcome against the term's reference group (0-1 courses, or no mentorship)
     courses_ref = (x[:, 1] == 0) & (x[:, 2] == 0)
     cells = {}
@@ -108,11 +161,11 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
         reference = courses_ref if j in (1, 2) else ~exposed
         cells[term] = min(int((exposed & (y == 1)).sum()), int((exposed & (y == 0)).sum()),
                           int((reference & (y == 1)).sum()), int((reference & (y == 0)).sum()))
-    keep = [0] + [j for j in range(1, 4) if cells[TERMS[j - 1]] > 0] + list(range(4, x.shape[1]))
+    keep_cols = [0] + [j for j in range(1, 4) if TERMS[j - 1] not in dropped] + list(range(4, x.shape[1]))
     # Binary covariates give few distinct rows: fitting the binomial model on the distinct
     # patterns (successes of trials) gives the same estimates and standard errors as the
     # per-learner logit, in a fraction of the time at a million learners.
-    patterns, inverse = distinct_rows(x[:, keep])
+    patterns, inverse = distinct_rows(x[:, keep_cols])
     trials = np.bincount(inverse, minlength=len(patterns)).astype(float)
     successes = np.bincount(inverse, weights=y, minlength=len(patterns))
     with warnings.catch_warnings(record=True) as caught:
@@ -136,11 +189,11 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
         return _refuse("the model did not converge")
     rows = [row(ID, "learners", float(n), kind="count", note=None)]
     for j, term in enumerate(TERMS, start=1):
-        if j not in keep:
+        if term in dropped:
             rows.append(row(ID, "odds_ratio", group_type="term", group_value=term, status="not_available",
-                            note=f"{TERM_WORDS[term]}: not estimated, no learners in one of its cells"))
+                            note=dropped[term]))
             continue
-        pos = keep.index(j)
+        pos = keep_cols.index(j)
         odds_ratio = float(np.exp(params[pos]))
         low, high = np.exp(ci[pos])
         rows.append(row(ID, "odds_ratio", odds_ratio, group_type="term", group_value=term, denominator=float(n),
