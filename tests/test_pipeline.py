@@ -51,9 +51,11 @@ def test_run_executes_reports_and_overview(pipeline):
     assert first.returncode == 0, first.stdout + first.stderr
     runs = pipeline["out"] / "runs"
     for year in (2023, YEAR):
-        assert (runs / PARTNERSHIP / str(year) / "report.ipynb").is_file()
+        report = runs / PARTNERSHIP / str(year) / "partnership_report"
+        assert (report / "partnership_report.ipynb").is_file()
         assert (runs / PARTNERSHIP / str(year) / "export.csv").is_file()
-        assert (runs / "statewide" / str(year) / "overview.ipynb").is_file()
+        assert (runs / PARTNERSHIP / str(year) / "validation.json").is_file()
+        assert (runs / "statewide" / str(year) / "statewide_overview" / "statewide_overview.ipynb").is_file()
     assert "ran 4" in first.stdout
 
 
@@ -123,7 +125,7 @@ def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ran 2, skipped 2" in result.stdout
     manifest = json.loads((out / "runs" / "manifest.json").read_text())
-    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}"]["status"] == "ok"
+    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}/partnership_report"]["status"] == "ok"
 
 
 def test_publishing_again_refuses_and_a_second_version_leaves_the_first_identical(pipeline):
@@ -181,7 +183,7 @@ def test_published_version_holds_everything(pipeline):
     manifest = json.loads((version / "manifest.json").read_text())
     assert manifest["version"] == "2025.1"
     assert manifest["parameters"]["min_cell_size"] == 10
-    assert f"{PARTNERSHIP}/{YEAR}" in manifest["runs"]
+    assert f"{PARTNERSHIP}/{YEAR}/partnership_report" in manifest["runs"]
     assert (version / "exports" / f"{PARTNERSHIP}-{YEAR}.csv").is_file()
     assert (version / "validation" / f"{PARTNERSHIP}-{YEAR}.json").is_file()
     assert (version / "book" / "index.html").is_file()
