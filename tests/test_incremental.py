@@ -32,7 +32,7 @@ def test_the_report_notebooks_hash_covers_the_engine_and_the_gate_but_not_the_bo
 def test_every_module_a_notebook_loads_is_in_its_hash(repo):
     """Independent of the static walk: import what the notebooks import in a fresh interpreter and
     list the package modules Python actually loaded."""
-    from pathways.notebook_specs import PACKAGE, module_closure
+    from pathways.notebook_specs import module_closure
 
     modules = sorted(_report_modules(repo))
     code = ("import importlib, sys\n"
