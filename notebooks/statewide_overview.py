@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: pathways
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,8 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   pathways:
+#     collection: reports
 # ---
 
 # %% [markdown]
@@ -18,9 +21,9 @@
 
 # %% tags=["parameters"]
 year = 2024
-runs_dir = "../reports/runs"
-registry = "../partnerships.yml"
-output_dir = "../reports/runs/statewide/2024"
+runs_dir = None
+registry = None
+output_dir = None
 
 # %% tags=["remove-cell"]
 from pathways import overview

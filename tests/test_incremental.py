@@ -1,47 +1,83 @@
-"""Incremental runs: what a change to the code makes run again."""
+"""Incremental runs: what a change to the code makes run again.
+
+A notebook's hash covers the package modules it imports (followed through the package,
+function-level imports included) and the package's data files, so a change to the book's look
+or to publishing re-executes nothing, and a change to the engine re-executes what uses it.
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 
-def test_code_left_out_of_the_notebooks_hash_is_never_imported_by_a_notebook(repo):
-    """Changing the book's look must not re-execute every notebook, and leaving a module
-    out of the hash must never leave a notebook stale: follow every import, function-level
-    ones included, from what the notebooks import."""
-    import ast
 
-    from pathways.run import NOT_IN_NOTEBOOKS
+def _report_modules(repo: Path) -> set[str]:
+    from pathways.notebook_specs import imported_modules
 
-    package = repo / "src" / "pathways"
+    return set().union(*(imported_modules(p.read_text(encoding="utf-8")) for p in (repo / "notebooks").glob("*.py")))
 
-    def imported(path: Path) -> set[str]:
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pathways"):
-                names.add(node.module)
-                names.update(f"{node.module}.{a.name}" for a in node.names)
-            elif isinstance(node, ast.Import):
-                names.update(a.name for a in node.names if a.name.startswith("pathways"))
-        return names
 
-    def source(module: str) -> Path | None:
-        parts = module.split(".")[1:]
-        for candidate in (package.joinpath(*parts[:-1], f"{parts[-1]}.py") if parts else None,
-                          package.joinpath(*parts, "__init__.py")):
-            if candidate is not None and candidate.is_file():
-                return candidate
-        return None
+def test_the_report_notebooks_hash_covers_the_engine_and_the_gate_but_not_the_book(repo):
+    from pathways.notebook_specs import PACKAGE, module_closure
 
-    todo = set().union(*(imported(nb) for nb in (repo / "notebooks").glob("*.py"))) | {"pathways"}
-    reached: set[Path] = set()
-    while todo:
-        path = source(todo.pop())
-        if path is not None and path not in reached:
-            reached.add(path)
-            todo |= imported(path)
-    reached_names = {str(p.relative_to(package)) for p in reached}
-    assert "report.py" in reached_names and "overview.py" in reached_names
-    assert "indicators/engine.py" in reached_names and "validation/gate.py" in reached_names
-    left_out = {name for name in reached_names if name.startswith(NOT_IN_NOTEBOOKS)}
-    assert not left_out, f"notebooks import {left_out}, which code_hash leaves out"
+    reached = {p.relative_to(PACKAGE).as_posix() for p in module_closure(_report_modules(repo) | {"pathways"})}
+    assert {"report.py", "overview.py", "indicators/engine.py", "validation/gate.py", "__init__.py"} <= reached
+    assert not reached & {"book.py", "publish.py", "cli.py", "audit.py", "run.py", "executors.py"}
+
+
+def test_every_module_a_notebook_loads_is_in_its_hash(repo):
+    """Independent of the static walk: import what the notebooks import in a fresh interpreter and
+    list the package modules Python actually loaded."""
+    from pathways.notebook_specs import module_closure
+
+    modules = sorted(_report_modules(repo))
+    code = ("import importlib, sys\n"
+            f"for m in {modules!r}:\n"
+            "    try:\n        importlib.import_module(m)\n    except ImportError:\n        pass\n"
+            "print('\\n'.join(sorted(getattr(sys.modules[m], '__file__', '') or '' for m in sys.modules "
+            "if m.split('.')[0] == 'pathways')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    loaded = {Path(line).resolve() for line in proc.stdout.split() if line}
+    reached = {p.resolve() for p in module_closure(set(modules) | {"pathways"})}
+    assert loaded, proc.stderr
+    assert loaded <= reached, sorted(str(p) for p in loaded - reached)
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """The notebook hash computed over a copy of the package that a test may edit."""
+    from pathways import notebook_specs
+
+    copy = tmp_path / "pathways"
+    shutil.copytree(notebook_specs.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(notebook_specs, "PACKAGE", copy)
+    notebook_specs._data_files_digest.cache_clear()
+    yield copy
+    notebook_specs._data_files_digest.cache_clear()
+
+
+def test_a_change_reruns_exactly_the_notebooks_whose_code_it_touches(package_copy):
+    from pathways import notebook_specs
+
+    def digests() -> tuple[str, str]:
+        notebook_specs._data_files_digest.cache_clear()
+        return notebook_specs.code_digest({"pathways.report"}), notebook_specs.code_digest(set())
+
+    report, plain = digests()
+    for name in ("book.py", "publish.py", "book_assets/_static/pathways.css", "book_assets/_templates/layout.html"):
+        with open(package_copy / name, "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        assert digests() == (report, plain), f"{name} changed a notebook's hash"
+    with open(package_copy / "indicators" / "engine.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# changed\n")
+    changed_report, changed_plain = digests()
+    assert changed_report != report  # the report uses the engine
+    assert changed_plain == plain  # a notebook that imports nothing from the package does not
+    with open(package_copy / "data_dictionary.yml", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    again_report, again_plain = digests()
+    assert again_report != changed_report and again_plain != changed_plain  # data files: read at run time

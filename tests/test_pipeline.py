@@ -28,22 +28,26 @@ def _pathways(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory, repo):
-    """Small demo data for two years of one partnership, run, and published as 2025.1."""
+    """Small demo data for two years of one partnership, run with the project's notebooks and two an
+    analyst dropped into a copy of notebooks/ (one per partnership-year, one once), published as 2025.1."""
+    from drops import closer_look, copy_notebooks, state_summary
     from pathways.demo import write_demo_data
     from pathways.registry import load_registry
 
     root = tmp_path_factory.mktemp("pipeline")
     data, out = root / "data", root / "reports"
+    notebooks = copy_notebooks(repo, root / "notebooks")
+    closer_look(notebooks)
+    state_summary(notebooks)
     registry_path = repo / "partnerships.yml"
     write_demo_data(data, load_registry(registry_path), seed=11, scale=1.0, partnerships=[PARTNERSHIP])
-    first = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(registry_path),
-                      "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=repo)
-    second = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(registry_path),
-                       "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=repo)
-    published = _pathways("publish", "2025.1", "--data", str(data), "--out", str(out), "--registry",
-                          str(registry_path), cwd=repo)
+    common = ("--data", str(data), "--out", str(out), "--registry", str(registry_path))
+    selection = ("--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), "--notebooks", str(notebooks))
+    first = _pathways("run", *common, *selection, cwd=repo)
+    second = _pathways("run", *common, *selection, cwd=repo)
+    published = _pathways("publish", "2025.1", *common, cwd=repo)
     return {"root": root, "data": data, "out": out, "registry": registry_path, "first": first,
-            "second": second, "published": published}
+            "second": second, "published": published, "notebooks": notebooks, "selection": selection}
 
 
 def test_run_executes_reports_and_overview(pipeline):
@@ -51,16 +55,74 @@ def test_run_executes_reports_and_overview(pipeline):
     assert first.returncode == 0, first.stdout + first.stderr
     runs = pipeline["out"] / "runs"
     for year in (2023, YEAR):
-        assert (runs / PARTNERSHIP / str(year) / "report.ipynb").is_file()
+        report = runs / PARTNERSHIP / str(year) / "partnership_report"
+        assert (report / "partnership_report.ipynb").is_file()
         assert (runs / PARTNERSHIP / str(year) / "export.csv").is_file()
-        assert (runs / "statewide" / str(year) / "overview.ipynb").is_file()
-    assert "ran 4" in first.stdout
+        assert (runs / PARTNERSHIP / str(year) / "validation.json").is_file()
+        assert (runs / "statewide" / str(year) / "statewide_overview" / "statewide_overview.ipynb").is_file()
+    assert "ran 7," in first.stdout  # 2 years x (report, closer look) + 2 overviews + 1 once-notebook
 
 
 def test_second_run_executes_nothing(pipeline):
     second = pipeline["second"]
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "ran 0, skipped 4" in second.stdout
+    assert "ran 0, skipped 7" in second.stdout
+
+
+def _outputs_text(nb) -> str:
+    return "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                   for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_a_dropped_notebook_runs_per_partnership_year_with_only_what_it_declares(pipeline):
+    import nbformat
+
+    runs = pipeline["out"] / "runs"
+    for year in (2023, YEAR):
+        folder = runs / PARTNERSHIP / str(year) / "closer_look"
+        assert (folder / "note.txt").read_text() == f"{PARTNERSHIP} {year}"  # its own output folder
+        nb = nbformat.read(folder / "closer_look.ipynb", as_version=4)
+        injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+        assert "data_dir" in injected.source and "output_dir" in injected.source
+        assert "registry" not in injected.source and "runs_dir" not in injected.source
+        # the analyst's own title, never rewritten; the seaborn chart drawn inline
+        assert nb.cells[0].source == "# A closer look: work-based learning"
+        assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+        with open(pipeline["data"] / PARTNERSHIP / str(year) / "learners.csv") as fh:
+            assert f"LEARNERS-IN-FILE {sum(1 for _ in fh) - 1}" in _outputs_text(nb)
+    once = runs / "analyses" / "state_summary" / "state_summary.ipynb"
+    assert "EXPORTS-READ 2" in _outputs_text(nbformat.read(once, as_version=4))  # after the partnership-years
+    manifest = json.loads((runs / "manifest.json").read_text())
+    entry = manifest["jobs"][f"{PARTNERSHIP}/{YEAR}/closer_look"]
+    assert entry["scope"] == "partnership-year" and entry["title"] == "A closer look: work-based learning"
+    assert entry["output_dir"] == f"{PARTNERSHIP}/{YEAR}/closer_look" and entry["status"] == "ok"
+    assert manifest["jobs"]["analyses/state_summary"]["scope"] == "once"
+    for field in ("key", "notebook", "scope", "partnership_id", "year", "output_dir", "status", "input_hash",
+                  "finished_at", "reason", "title"):
+        assert all(field in e for e in manifest["jobs"].values()), field
+
+
+def test_dropped_notebooks_are_in_the_book_in_their_place(pipeline):
+    assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
+    book = pipeline["out"] / "2025.1" / "book"
+    section = (book / "partnerships" / PARTNERSHIP / str(YEAR) / "closer_look.html").read_text(encoding="utf-8")
+    assert "<h1>A closer look: work-based learning" in section
+    assert "paragraph about the partnership-year." in section
+    assert "<title>A closer look: work-based learning" in section
+    page = (book / "book" / "how_to_read.html").read_text(encoding="utf-8")
+    # the section sits in the navigation under its year's chapter, the once-notebook in "Analyses"
+    nav = page[page.index('class="bd-links'):]
+    nav = nav[:nav.index("</nav>")]
+    chapter = nav.index(f'{PARTNERSHIP}/{YEAR}.html">School year 2023-24</a>')
+    section = nav.index(f'{PARTNERSHIP}/{YEAR}/closer_look.html">A closer look: work-based learning</a>')
+    assert chapter < section < nav.index(f"{PARTNERSHIP}/2023.html")
+    assert nav.index("statewide/2024.html") < nav.index(">Analyses<") < nav.index("analyses/state_summary.html")
+    assert (book / "analyses" / "state_summary.html").is_file()
+    version = pipeline["out"] / "2025.1"
+    assert (version / "analyses" / f"closer_look-{PARTNERSHIP}-{YEAR}.html").is_file()
+    assert (version / "analyses" / "state_summary.html").is_file()
+    assert (version / "reports" / f"{PARTNERSHIP}-{YEAR}.html").is_file()
+    assert (version / "reports" / f"statewide-{YEAR}.html").is_file()
 
 
 def test_executed_notebooks_have_no_errors_or_warnings(pipeline):
@@ -119,11 +181,13 @@ def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path
     lines = survey.read_text(encoding="utf-8").splitlines()
     survey.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one respondent fewer
     result = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(pipeline["registry"]),
-                       "--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), cwd=pipeline["root"])
+                       *pipeline["selection"], cwd=pipeline["root"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ran 2, skipped 2" in result.stdout
+    # that year's report and closer look, its overview, and the once-notebook reading the exports
+    # (the export changed); the 2023 notebooks and overview are skipped
+    assert "ran 4, skipped 3" in result.stdout
     manifest = json.loads((out / "runs" / "manifest.json").read_text())
-    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}"]["status"] == "ok"
+    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}/partnership_report"]["status"] == "ok"
 
 
 def test_publishing_again_refuses_and_a_second_version_leaves_the_first_identical(pipeline):
@@ -181,7 +245,7 @@ def test_published_version_holds_everything(pipeline):
     manifest = json.loads((version / "manifest.json").read_text())
     assert manifest["version"] == "2025.1"
     assert manifest["parameters"]["min_cell_size"] == 10
-    assert f"{PARTNERSHIP}/{YEAR}" in manifest["runs"]
+    assert f"{PARTNERSHIP}/{YEAR}/partnership_report" in manifest["runs"]
     assert (version / "exports" / f"{PARTNERSHIP}-{YEAR}.csv").is_file()
     assert (version / "validation" / f"{PARTNERSHIP}-{YEAR}.json").is_file()
     assert (version / "book" / "index.html").is_file()

@@ -244,11 +244,11 @@ def test_bad_submission_never_reaches_the_reports(good: Path, tmp_path: Path, na
     monkeypatch.setenv("PATHWAYS_INDICATOR_CACHE", str(tmp_path / "cache"))
     jobs = plan(root.parent, load_registry(registry_path), registry_path, out,
                 partnerships=[corpus.PID], years=[2024])
-    report = next(j for j in jobs if j.kind == "report")
+    report = next(j for j in jobs if j.scope == "partnership-year")
     result = execute_job(report)
     assert result.status == "refused"
     assert file in result.reason
     assert corpus.SECRET not in result.reason
     assert not report.output_dir.exists()
-    assert not report.output_dir.with_name(report.output_dir.name + ".running").exists()
+    assert not list(report.output_dir.parent.glob("*.staging-*"))
     assert not list(out.rglob("*.ipynb")) and not list(out.rglob("*.html"))

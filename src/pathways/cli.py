@@ -144,6 +144,16 @@ def indicators(
     write_export(table, sys.stdout, fmt)
 
 
+NotebooksOpt = Annotated[Path | None, typer.Option(
+    "--notebooks", help="Folder of report notebooks (default: the project's notebooks/)")]
+
+
+def _fail_io(exc: OSError, code: int = 2) -> None:
+    from pathways.io_errors import describe_os_error
+
+    _fail(describe_os_error(exc), code)
+
+
 @app.command()
 def run(
     data: DataOpt = DEFAULT_DATA,
@@ -154,8 +164,16 @@ def run(
     workers: Annotated[int | None, typer.Option(help="Parallel notebooks (default: number of cores)")] = None,
     force: Annotated[bool, typer.Option(help="Re-execute even what is up to date")] = False,
     timeout: Annotated[int, typer.Option(help="Seconds a notebook cell may run")] = 900,
+    notebooks: NotebooksOpt = None,
+    cluster: Annotated[str | None, typer.Option(
+        help="Run the notebooks on Dask: local:N (N worker processes here) or tcp://host:8786 (a running "
+             "scheduler; data, notebooks and --out on a shared file system)")] = None,
 ) -> None:
-    """Execute the report notebooks per partnership and year, skipping what is up to date."""
+    """Execute the report notebooks per partnership and year, skipping what is up to date.
+
+    Exit 0 when every notebook ran or was up to date, 1 when any was refused or failed (the
+    previous good output of a failed one is kept), 2 when the run could not start.
+    """
     from pathways.registry import load_registry
     from pathways.run import print_summary
     from pathways.run import run as run_notebooks
@@ -163,9 +181,12 @@ def run(
     try:
         reg = load_registry(registry)
         summary = run_notebooks(data, reg, registry, out, partnerships=partnership, years=year, workers=workers,
-                                force=force, timeout_s=timeout, progress=sys.stderr.isatty())
+                                force=force, timeout_s=timeout, progress=sys.stderr.isatty(), notebook_dir=notebooks,
+                                cluster=cluster, log=lambda m: typer.echo(m, err=True))
     except PathwaysError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_io(exc)
     print_summary(summary)
     raise typer.Exit(1 if summary.failed else 0)
 
@@ -175,18 +196,25 @@ def build(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
+    base_url: Annotated[str | None, typer.Option(
+        help="Address the reports folder will be served from (default: pathways.base_url of _config.yml)")] = None,
 ) -> None:
     """Build a preview of the book (version "draft") from the successful runs into _build/html."""
-    from pathways.book import assemble
+    from pathways.book import assemble, check_base_url, configured_base_url
     from pathways.book import build as build_book
     from pathways.registry import load_registry
+    from pathways.runlock import folder_lock
 
     try:
         reg = load_registry(registry)
-        src = assemble(Path("_build/src"), out_dir=out, registry=reg, version="draft")
+        url = configured_base_url() if base_url is None else check_base_url(base_url)
+        with folder_lock(out, "build", log=lambda m: typer.echo(m, err=True)):
+            src = assemble(Path("_build/src"), out_dir=out, registry=reg, version="draft", base_url=url)
         html = build_book(src, Path("_build/html"))
     except PathwaysError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_io(exc)
     typer.echo(f"book preview: {(html / 'index.html').resolve()}")
 
 
@@ -196,7 +224,9 @@ def publish(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
-    base_url: Annotated[str, typer.Option(help="Address the reports folder will be served from")] = "",
+    base_url: Annotated[str | None, typer.Option(
+        help="Address the reports folder will be served from, such as https://data.example.org/pathways/reports/ "
+             "(default: pathways.base_url of _config.yml); makes every stable address absolute")] = None,
     if_missing: Annotated[bool, typer.Option(help="Succeed without change when the version exists")] = False,
 ) -> None:
     """Freeze the book, standalone reports, indicator tables and validation results into <out>/<version>/."""
@@ -209,6 +239,8 @@ def publish(
                                  if_missing=if_missing, log=lambda m: typer.echo(m, err=True))
     except PathwaysError as exc:
         _fail(exc, 1)
+    except OSError as exc:
+        _fail_io(exc, 1)
     typer.echo(f"published version {version}: {(target / 'book' / 'index.html').resolve()}")
 
 
@@ -232,6 +264,8 @@ def audit(
         findings = audit_version(folder, data_dir=data, registry=load_registry(registry))
     except PathwaysError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_io(exc)
     for f in findings:
         typer.echo(f"- {f}")
     typer.echo(f"audit of {version}: {len(findings)} finding(s)")

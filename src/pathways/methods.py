@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from pathways.book_assets._ext.pathways_sphinx import bibtex_text
 from pathways.catalogue import load_catalogue
 from pathways.dictionary import load_dictionary
 from pathways.labels import group_type_label
@@ -177,36 +178,79 @@ def status_page(registry: Registry, manifest: dict) -> str:
     out = [
         "# Data status",
         "",
-        "Whether each partnership-year's submission passed the validation gate and its report was built. A "
+        "Whether each partnership-year's submission passed the validation gate and its reports were built. A "
         "refused submission is never computed or published; the partnership receives the gate's explanation.",
         "",
-        "| Partnership | School year | Status | Detail |",
-        "|---|---|---|---|",
+        "| Partnership | School year | Report | Status | Detail |",
+        "|---|---|---|---|---|",
     ]
-    words = {"ok": "report published", "refused": "data refused by the validation gate",
-             "failed": "report failed", "pending": "not run", "skipped": "report published"}
-    for key, entry in sorted(jobs.items()):
-        owner, _, year = key.partition("/")
-        if owner == "statewide":
+    words = {"ok": "published", "refused": "data refused by the validation gate", "failed": "report failed"}
+    rows = 0
+    for entry in sorted(jobs.values(), key=lambda e: (e.get("partnership_id") or "", e.get("year") or 0,
+                                                      float(e.get("order", 100)), e.get("notebook", ""))):
+        if entry.get("scope") != "partnership-year":
             continue
         try:
-            name = registry.get(owner).name
-        except Exception:
+            name = registry.get(entry["partnership_id"]).name
+        except Exception:  # a partnership that left the registry
             continue
-        status = entry.get("status", "pending")
+        status = entry.get("status", "")
         detail = "" if status == "ok" else _first_line(entry.get("reason", ""))
-        out.append(f"| {md_escape(name)} | {year} | {words.get(status, status)} | {_cell(detail)} |")
-    if len(out) == 6:
-        out.append("| — | — | no runs yet | — |")
+        word = words.get(status, status)
+        failure = entry.get("last_failure")
+        if status == "ok" and failure:
+            word = "published (previous run)"
+            detail = f"the latest run failed ({_first_line(failure.get('reason', ''))}); the report shown is the " \
+                     f"last good one, of {entry.get('finished_at', '')}"
+        out.append(f"| {md_escape(name)} | {entry.get('year')} | {md_escape(_notebook_label(entry))} | {word} | "
+                   f"{_cell(detail)} |")
+        rows += 1
+    if not rows:
+        out.append("| — | — | — | no runs yet | — |")
     return "\n".join(out) + "\n"
+
+
+def _notebook_label(entry: dict) -> str:
+    """The notebook's own title when it is plain text, else its file name in words."""
+    title = entry.get("title") or ""
+    if title and not any(ch in title for ch in "{}`"):
+        return title
+    return entry.get("notebook", "").replace("_", " ").capitalize()
 
 
 def _first_line(text: str) -> str:
     return (text or "").strip().splitlines()[0][:200] if text and text.strip() else ""
 
 
-def cite_page(version: str, published: str, base_url: str) -> str:
-    url = f"{base_url}reports/{version}/book/index.html"
+def stable_address(version: str, page: str, base_url: str) -> str:
+    """A page's stable address: absolute under ``base_url`` (where the reports folder is served), else
+    the path under the project's ``reports/`` folder."""
+    path = f"{version}/book/{page}.html"
+    return f"{base_url}{path}" if base_url else f"reports/{path}"
+
+
+def cite_page(version: str, published: str, base_url: str, publisher: str = "Pathways",
+              title: str = "Partnership Progress Reports") -> str:
+    url = stable_address(version, "index", base_url)
+    year = published[:4]
+    if base_url:
+        where = (f"Every address on these pages is absolute: this version is served at "
+                 f"`{md_escape(base_url + version + '/book/')}`.")
+        address = [f"  note        = {{Version {version}}},", f"  url         = {{{url}}},"]
+    else:
+        where = ("This version was published without a base address (`pathways.base_url` in `_config.yml`, or "
+                 "`pathways publish --base-url`), so its addresses are **relative**: `reports/<version>/book/...` "
+                 "is the path under the folder the published versions are served from. Add the host when you "
+                 "cite, or ask the publisher for the absolute address.")
+        address = [f"  note        = {{Version {version}; relative address {url}}},"]
+    bib = [f"@techreport{{pathways-{version.replace('.', '-')},",
+           f"  title       = {{{bibtex_text(title)}}},",
+           f"  author      = {{{{{bibtex_text(publisher)}}}}},",
+           f"  institution = {{{bibtex_text(publisher)}}},",
+           f"  year        = {{{year}}},",
+           "  type        = {Progress report},",
+           *address,
+           "}"]
     return "\n".join([
         "# How to cite",
         "",
@@ -214,16 +258,30 @@ def cite_page(version: str, published: str, base_url: str) -> str:
         "version is frozen: its pages, tables and figures never change, so a citation keeps pointing at the same "
         "numbers. Later versions appear in the version switcher at the top of every page.",
         "",
+        f"A partnership's pages (its full report, its brief and its other reports) are reports **by the "
+        f"partnership's convener**, the author each page's *Cite this report* block names, published by "
+        f"**{md_escape(publisher)}** in this book. The book-level pages (this one, the statewide overview, the "
+        f"methods and the analyses across partnerships) are by {md_escape(publisher)}.",
+        "",
+        where,
+        "",
         "Every page ends with a *Cite this report* block giving its stable address, an APA reference and a "
         "BibTeX entry. Figures and tables are numbered; each number is a link you can cite "
         "(for example `…/2024.html#figure-3-…`).",
         "",
-        "To cite the whole book:",
+        "To cite the whole book (APA):",
         "",
         "```text",
-        f"Pathways. ({published[:4]}). Partnership Progress Reports (Version {version}). {url}",
+        f"{publisher}. ({year}). {title} (Version {version}). {url}",
         "```",
         "",
+        "BibTeX:",
+        "",
+        "```bibtex",
+        *bib,
+        "```",
+        "",
+        "The same reference, as a Citation File Format file, is `CITATION.cff` beside the book of this version. "
         "The software that produced it is cited with the `CITATION.cff` file of the Pathways repository.",
         "",
     ]) + "\n"

@@ -17,14 +17,28 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
 from pathways import __version__
 from pathways.atomic import write_atomically
-from pathways.book import ASSETS, assemble, build, successful_runs
+from pathways.book import (
+    ASSETS,
+    Page,
+    assemble,
+    book_identity,
+    build,
+    check_base_url,
+    configured_base_url,
+    published_pages,
+)
 from pathways.errors import PathwaysError
+from pathways.methods import stable_address
+from pathways.notebook_specs import PAPERS
 from pathways.registry import Registry
-from pathways.run import REPO_ROOT, load_manifest, runs_dir
+from pathways.run import REPO_ROOT, job_folder, load_manifest, runs_dir
 
-VERSION_PATTERN = r"^\d{4}\.\d{1,3}$"
+# ASCII digits only: "٢٠٩٩.٢" is not a version (re's \d would take it, and it would sort as "latest").
+VERSION_PATTERN = r"^[0-9]{4}\.[0-9]{1,3}$"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -33,7 +47,7 @@ class PublishRefused(PathwaysError):
 
 
 def check_version(version: str) -> str:
-    if not re.fullmatch(VERSION_PATTERN, version or ""):
+    if not isinstance(version, str) or not re.fullmatch(VERSION_PATTERN, version, flags=re.ASCII):
         raise PublishRefused(f"version {version!r} is not a calendar version such as 2025.1 (year.number)")
     return version
 
@@ -43,7 +57,7 @@ def published_versions(out_dir: Path) -> list[str]:
     if not out_dir.is_dir():
         return []
     found = [p.name for p in out_dir.iterdir()
-             if p.is_dir() and re.fullmatch(VERSION_PATTERN, p.name) and (p / "manifest.json").is_file()]
+             if p.is_dir() and re.fullmatch(VERSION_PATTERN, p.name, flags=re.ASCII) and (p / "manifest.json").is_file()]
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
@@ -55,9 +69,12 @@ def find_chromium() -> str | None:
     return None
 
 
-def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, base_url: str = "",
+def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, base_url: str | None = None,
             if_missing: bool = False, log=print) -> Path:
+    from pathways.runlock import folder_lock
+
     check_version(version)
+    base_url = configured_base_url() if base_url is None else check_base_url(base_url)
     out_dir = Path(out_dir)
     target = out_dir / version
     if target.exists():
@@ -66,8 +83,15 @@ def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, 
             return target
         raise PublishRefused(f"version {version} is already published at {target}; a published version is never "
                              "overwritten — publish a new version number instead")
-    runs = successful_runs(out_dir, registry)
-    if not any(k != "statewide" for k in runs):
+    with folder_lock(out_dir, "publish", log=log):
+        return _publish_locked(version, target, registry=registry, data_dir=data_dir, out_dir=out_dir,
+                               base_url=base_url, log=log)
+
+
+def _publish_locked(version: str, target: Path, *, registry: Registry, data_dir: Path, out_dir: Path,
+                    base_url: str, log) -> Path:
+    pages = published_pages(out_dir, registry)
+    if not any(p.entry["scope"] == "partnership-year" for p in pages):
         raise PublishRefused("there is no successful report to publish; run `pathways run` first")
     for stale in out_dir.glob(f".staging-{version}-*"):  # left by a publish that was killed
         shutil.rmtree(stale, ignore_errors=True)
@@ -79,8 +103,9 @@ def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, 
                        published=published)
         build(src, staging / "book")
         shutil.rmtree(src)
-        _standalone_reports(staging, out_dir, runs, log)
-        _copy_exports_and_validation(staging, out_dir, runs)
+        _standalone(staging, out_dir, pages, registry, log)
+        _copy_exports_and_validation(staging, out_dir, pages)
+        _write_citation(staging, version, published, base_url)
         _write_manifest(staging, version, published, registry, data_dir, out_dir)
         from pathways.audit import audit_version
 
@@ -99,36 +124,77 @@ def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, 
     return target
 
 
-def _standalone_reports(staging: Path, out_dir: Path, runs: dict[str, list[int]], log) -> None:
+def standalone_name(page: Page, used: set[str]) -> str:
+    """File name (no suffix) of a page's standalone copy in its collection folder."""
+    e = page.entry
+    owner = {"partnership-year": f"{e.get('partnership_id')}-{e.get('year')}", "year": f"statewide-{e.get('year')}",
+             "once": ""}[e["scope"]]
+    if e.get("collection") == "analyses" or not owner:
+        name = "-".join(x for x in (e["notebook"], owner) if x)
+    else:
+        name = owner if owner not in used else f"{owner}-{e['notebook']}"
+    used.add(name)
+    return name
+
+
+def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Registry, log) -> None:
+    """Every page as standalone HTML (and PDF, with Chromium) in its collection folder; a notebook's
+    ``max_pages`` is checked on its paper."""
     from nbconvert import HTMLExporter
 
-    folder = staging / "reports"
-    folder.mkdir()
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
-    exporter.widget_renderer_url = ""
-    css = (Path(__file__).parent / "book_assets" / "_static" / "pathways.css").read_text(encoding="utf-8")
+    exporter = HTMLExporter(template_name="standalone", extra_template_basedirs=[str(ASSETS)], exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
+    css = (ASSETS / "_static" / "pathways.css").read_text(encoding="utf-8")
     chromium = find_chromium()
     if chromium is None:
         log("note: Debian's Chromium is not installed (apt-get install chromium), so the standalone reports are "
-            "HTML only; install it and publish a new version to get PDFs")
-    for pid, years in runs.items():
-        for year in years:
-            nb = runs_dir(out_dir) / pid / str(year) / ("overview.ipynb" if pid == "statewide" else "report.ipynb")
-            body, _ = exporter.from_filename(str(nb))
-            body = _strip_remote(body).replace("</head>", f"<style>{css}</style></head>", 1)
-            html_path = folder / f"{pid}-{year}.html"
-            html_path.write_text(body, encoding="utf-8")
-            if chromium:
-                _print_pdf(chromium, html_path, html_path.with_suffix(".pdf"))
+            "HTML only and page limits (max_pages) are not checked; install it and publish a new version to get "
+            "PDFs")
+    used: dict[str, set[str]] = {}
+    too_long: list[str] = []
+    for page in pages:
+        e = page.entry
+        folder = staging / e.get("collection", "analyses")
+        folder.mkdir(exist_ok=True)
+        name = standalone_name(page, used.setdefault(folder.name, set()))
+        paper = e.get("paper", "letter")
+        resources = {"pathways_css": css, "pathways_paper": {"a4": "A4"}.get(paper, paper),
+                     "metadata": {"name": _document_title(e, registry)}}
+        body, _ = exporter.from_filename(str(job_folder(out_dir, e) / f"{e['notebook']}.ipynb"), resources=resources)
+        html_path = folder / f"{name}.html"
+        html_path.write_text(body, encoding="utf-8")
+        if chromium:
+            pdf = html_path.with_suffix(".pdf")
+            _print_pdf(chromium, html_path, pdf)
+            if e.get("max_pages"):
+                printed = _pdf_pages(pdf, paper)
+                if printed > int(e["max_pages"]):
+                    too_long.append(f"{folder.name}/{pdf.name} ({e['key']}) prints on {printed} pages of {paper} "
+                                    f"paper; its notebook allows at most {e['max_pages']} (max_pages)")
+    if too_long:
+        raise PublishRefused("a report is longer than its notebook allows, so nothing was published: "
+                             + "; ".join(too_long) + ". Shorten it, or raise max_pages in the notebook's metadata.")
 
 
-def _strip_remote(html: str) -> str:
-    """Drop any script or stylesheet a template would fetch from the network."""
-    html = re.sub(r"<script[^>]+src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", html)
-    return re.sub(r"<link[^>]+href=\"https?://[^\"]*\"[^>]*>", "", html)
+def _document_title(entry: dict, registry: Registry) -> str:
+    """The browser-tab title of a standalone copy: its heading, and whose and which year it is."""
+    title = re.sub(r"\{[^}]*\}`([^`]*)`", r"\1", entry.get("title") or entry["notebook"])  # a role shows its text
+    title = re.sub(r"[*_`#\\]", "", title).strip() or entry["notebook"]
+    pid, year = entry.get("partnership_id"), entry.get("year")
+    who = registry.get(pid).name if pid and pid in registry.ids else ("Statewide" if entry["scope"] == "year" else "")
+    when = f"{int(year) - 1}-{str(year)[-2:]}" if year else ""
+    return " — ".join(x for x in (title, ", ".join(y for y in (who, when) if y)) if x)
+
+
+def _pdf_pages(pdf: Path, paper: str) -> int:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    width, height = (float(x) / 72 for x in reader.pages[0].mediabox[2:])
+    expected = PAPERS[paper]
+    if abs(width - expected[0]) > 0.1 or abs(height - expected[1]) > 0.1:
+        raise PathwaysError(f"{pdf.name} printed on {width:.2f} x {height:.2f} in paper instead of {paper}")
+    return len(reader.pages)
 
 
 def _print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
@@ -145,23 +211,43 @@ def _print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
         raise PathwaysError(f"Chromium could not print {html_path.name} to PDF")
 
 
-def _copy_exports_and_validation(staging: Path, out_dir: Path, runs: dict[str, list[int]]) -> None:
+def _copy_exports_and_validation(staging: Path, out_dir: Path, pages: list[Page]) -> None:
+    """Each published partnership-year's export and gate results, from the one place the run writes them."""
     exports, validation = staging / "exports", staging / "validation"
     exports.mkdir()
     validation.mkdir()
     combined: list[str] = []
-    for pid, years in runs.items():
-        if pid == "statewide":
+    pys = sorted({(p.entry["partnership_id"], int(p.entry["year"])) for p in pages
+                  if p.entry["scope"] == "partnership-year"}, key=lambda x: (x[0], x[1]))
+    for pid, year in pys:
+        run = runs_dir(out_dir) / pid / str(year)
+        if not (run / "export.csv").is_file():
             continue
-        for year in years:
-            run = runs_dir(out_dir) / pid / str(year)
-            text = (run / "export.csv").read_text(encoding="utf-8")
-            (exports / f"{pid}-{year}.csv").write_text(text, encoding="utf-8")
-            lines = text.splitlines()
-            combined.extend(lines if not combined else lines[1:])
-            if (run / "validation.json").is_file():
-                shutil.copy2(run / "validation.json", validation / f"{pid}-{year}.json")
+        text = (run / "export.csv").read_text(encoding="utf-8")
+        (exports / f"{pid}-{year}.csv").write_text(text, encoding="utf-8")
+        lines = text.splitlines()
+        combined.extend(lines if not combined else lines[1:])
+        if (run / "validation.json").is_file():
+            shutil.copy2(run / "validation.json", validation / f"{pid}-{year}.json")
     (exports / "all_partnerships.csv").write_text("\n".join(combined) + "\n", encoding="utf-8")
+
+
+def _write_citation(staging: Path, version: str, published: str, base_url: str) -> None:
+    """``CITATION.cff`` of this version of the book: the reference the cite page gives, for reference managers."""
+    url = stable_address(version, "index", base_url)
+    title, publisher = book_identity()
+    reference = {"type": "report", "title": title, "authors": [{"name": publisher}],
+                 "publisher": {"name": publisher}, "version": version, "year": int(published[:4]),
+                 "date-released": published}
+    if base_url:
+        reference["url"] = url
+    cff = {"cff-version": "1.2.0",
+           "message": "To cite this version of the book, use this reference. A partnership's own pages name its "
+                      "convener as author in their 'Cite this report' block."
+                      + ("" if base_url else f" Published without a base address: its address is relative ({url})."),
+           "type": "dataset", "title": title, "authors": [{"name": publisher}], "version": version,
+           "date-released": published, **({"url": url} if base_url else {}), "preferred-citation": reference}
+    (staging / "CITATION.cff").write_text(yaml.safe_dump(cff, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def _git_commit() -> str:
