@@ -17,7 +17,9 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pathways import __version__
+import nbformat
+
+from pathways import __version__, standalone
 from pathways.atomic import write_atomically
 from pathways.book import ASSETS, assemble, build, successful_runs
 from pathways.errors import PathwaysError
@@ -117,7 +119,7 @@ def _standalone_reports(staging: Path, out_dir: Path, runs: dict[str, list[int]]
     for pid, years in runs.items():
         for year in years:
             nb = runs_dir(out_dir) / pid / str(year) / ("overview.ipynb" if pid == "statewide" else "report.ipynb")
-            body, _ = exporter.from_filename(str(nb))
+            body, _ = exporter.from_notebook_node(standalone.prepare(nbformat.read(nb, as_version=4)))
             body = _strip_remote(body).replace("</head>", f"<style>{css}</style></head>", 1)
             html_path = folder / f"{pid}-{year}.html"
             html_path.write_text(body, encoding="utf-8")
