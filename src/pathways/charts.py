@@ -34,7 +34,7 @@ GAP_COLORS = {"narrowing": PALETTE[0], "widening": PALETTE[5], "no_clear_change"
 # Sector groups overlap (a learner counts in each sector of a completed course), unlike the others.
 _HEADING_NOTES = {"industry_sector": " (learners with a completed course in the sector, compared with all learners)"}
 
-__all__ = ["Chart", "compare_bars", "describe", "figure", "gap_change", "gap_dots", "gap_heatmap", "group_bars", "odds_forest",
+__all__ = ["Chart", "compare_bars", "describe", "figure", "gap_change", "gap_dots", "gap_panels", "group_bars", "odds_forest",
            "trend_lines", "value_bars"]
 
 
@@ -454,45 +454,88 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     return Chart(fig, _data(rows), alt, title)
 
 
-def gap_heatmap(rows: pd.DataFrame, title: str, *, row_label: str, column_label: str,
-                min_cell_size: int = 10) -> Chart | Block:
-    """Gaps in points as a grid: a row per ``row_label`` value, a column per ``column_label``
-    value; each cell annotated (a bound, "suppressed" or "—" where there is no gap to show)."""
+def _gap_notes(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's gap (NaN where none is shown) and what its cell reads: the gap, a bound or why not."""
+    st = cells.states(rows)
+    gap = np.full(len(rows), np.nan)
+    notes = np.full(len(rows), "—", dtype=object)
+    for i in range(len(rows)):
+        r = rows.iloc[i]
+        if st[i] == "exact" and not is_missing(r.get("gap_pp")):
+            gap[i] = float(r["gap_pp"])
+            notes[i] = f"{gap[i]:+.1f}".replace("-", "−")
+        elif st[i] in cells.CODED:
+            notes[i] = cells.fmt_bound(r["bound"], st[i])
+        elif st[i] == "suppressed":
+            notes[i] = "supp."
+    return gap, notes
+
+
+def gap_panels(rows: pd.DataFrame, title: str, *, panel: str, row: str = "label", column: str = "partnership",
+               ncols: int = 3, min_cell_size: int = 10) -> Chart | Block:
+    """Gaps in points as small grids side by side: a panel per ``panel`` value (a group of learners),
+    in each a row per ``row`` value (an indicator) and a column per ``column`` value (a partnership).
+    Each cell reads its gap, a bound ("≥ 95%": no gap computed) or "supp." (too few learners)."""
     if rows.empty:
         return _nothing(title)
     rows = rows.reset_index(drop=True)
-    row_names = list(dict.fromkeys(rows[row_label]))
-    col_names = list(dict.fromkeys(rows[column_label]))
-    grid = np.full((len(row_names), len(col_names)), np.nan)
-    notes = np.full(grid.shape, "—", dtype=object)
-    for _, r in rows.iterrows():
-        i, j = row_names.index(r[row_label]), col_names.index(r[column_label])
-        st = cells.state(r)
-        if st == "exact" and not is_missing(r.get("gap_pp")):
-            grid[i, j] = float(r["gap_pp"])
-            notes[i, j] = f"{float(r['gap_pp']):+.1f}".replace("-", "−")
-        elif st in cells.CODED:
-            notes[i, j] = cells.fmt_bound(r["bound"], st)
-        elif st == "suppressed":
-            notes[i, j] = "supp."
-    limit = max(5.0, float(np.nanmax(np.abs(grid), initial=0.0)))
+    panels, row_names, col_names = (list(dict.fromkeys(rows[c])) for c in (panel, row, column))
+    gap, notes = _gap_notes(rows)
+    limit = max(5.0, float(np.nanmax(np.abs(gap), initial=0.0)))
+    cmap = sns.color_palette("vlag_r", as_cmap=True)  # red below other learners, blue above; no red-green pair
+    ncols = min(ncols, len(panels))
+    nrows = -(-len(panels) // ncols)
+    cell_h, head_in, left_in, right_in = 0.26, 0.75, 2.1, 0.9
+    panel_h = cell_h * len(row_names)
+    width_in = 8.2
+    key = "Columns: " + "; ".join(f"{n + 1} {name}" for n, name in enumerate(col_names))
+    key_lines = textwrap.wrap(key, 120)
+    title_lines = textwrap.wrap(title, 78)
+    key_at = 0.15 + 0.24 * len(title_lines)
+    top_in = key_at + 0.3 + 0.16 * len(key_lines)
+    height_in = top_in + nrows * (panel_h + head_in) + 0.2
     with theme.context():
-        fig, ax = _new(8.2, 0.34 * len(row_names) + 2.2)
-        sns.heatmap(pd.DataFrame(grid, index=[chart_label(x, 44) for x in row_names],
-                                 columns=[chart_label(x, 14, 3) for x in col_names]),
-                    annot=notes, fmt="", cmap=sns.color_palette("vlag_r", as_cmap=True), vmin=-limit, vmax=limit,
-                    center=0, linewidths=0.6, linecolor="white", annot_kws={"fontsize": 8}, ax=ax,
-                    cbar_kws={"label": "Gap in points (below 0: below other learners)", "shrink": 0.8})
-        ax.set_facecolor("#f2f2f2")  # no gap to show: light grey with its reason
-        ax.tick_params(axis="x", labelrotation=0, labelsize=8)
-        ax.xaxis.tick_top()
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        _fit(fig, ax, title, right_in=1.3)
-        fig.subplots_adjust(top=fig.subplotpars.top - 0.55 / fig.get_figheight())
-    alt = f"Grid of equity gaps: {title}. " + "; ".join(
-        f"{row_names[i]}, {col_names[j]}: {notes[i, j]}" for i in range(len(row_names)) for j in range(len(col_names))
-        if notes[i, j] != "—") + "."
+        fig = Figure(figsize=(width_in, height_in))
+        FigureCanvasAgg(fig)
+        panel_w = (width_in - left_in - right_in - 0.15 * (ncols - 1)) / ncols
+        for k, name in enumerate(panels):
+            r, c = divmod(k, ncols)
+            x0 = left_in + c * (panel_w + 0.15)
+            y0 = height_in - top_in - (r + 1) * (panel_h + head_in) + 0.1
+            ax = fig.add_axes((x0 / width_in, y0 / height_in, panel_w / width_in, panel_h / height_in))
+            part = rows[panel] == name
+            grid = np.full((len(row_names), len(col_names)), np.nan)
+            cell = np.full(grid.shape, "—", dtype=object)
+            for i in np.flatnonzero(part.to_numpy()):
+                a, b = row_names.index(rows.at[i, row]), col_names.index(rows.at[i, column])
+                grid[a, b], cell[a, b] = gap[i], notes[i]
+            sns.heatmap(grid, annot=cell, fmt="", cmap=cmap, vmin=-limit, vmax=limit, center=0, cbar=False,
+                        linewidths=0.6, linecolor="white", annot_kws={"fontsize": 7.5}, ax=ax,
+                        xticklabels=[str(n + 1) for n in range(len(col_names))],
+                        yticklabels=[chart_label(x, 34, 1) for x in row_names] if c == 0 else False)
+            for a, b in zip(*np.nonzero(np.isnan(grid)), strict=True):  # seaborn leaves empty cells unlabelled
+                ax.text(b + 0.5, a + 0.5, cell[a, b], ha="center", va="center", fontsize=7, color="#444444")
+            ax.set_facecolor("#eeeeee")  # no gap to show: grey with its reason
+            ax.grid(False)
+            ax.xaxis.tick_top()
+            ax.tick_params(axis="x", labelrotation=0, labelsize=7, length=0)
+            ax.tick_params(axis="y", labelsize=8.5, length=0)
+            ax.set_title(chart_label(name, 20, 2), fontsize=9, fontweight="bold", pad=14)
+        cax = fig.add_axes(((width_in - right_in + 0.25) / width_in, 0.2 / height_in, 0.12 / width_in,
+                            min(3.0, height_in - 1.4) / height_in))
+        fig.colorbar(plt.cm.ScalarMappable(norm=plt.Normalize(-limit, limit), cmap=cmap), cax=cax)
+        cax.set_ylabel("Gap in points (below 0: below other learners)", fontsize=8)
+        cax.tick_params(labelsize=7.5)
+        fig.suptitle("\n".join(title_lines),
+                     x=0.08 / width_in, y=1 - 0.08 / height_in, ha="left", va="top",
+                     fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
+        fig.text(0.08 / width_in, 1 - key_at / height_in, "\n".join(key_lines), ha="left", va="top", fontsize=8,
+                 color="#333333")
+    alt = f"Grids of equity gaps: {title}. " + " | ".join(
+        f"{name}: " + "; ".join(f"{rows.at[i, row]}, {rows.at[i, column]}: "
+                                f"{notes[i] if notes[i] != 'supp.' else 'suppressed'}"
+                                for i in np.flatnonzero((rows[panel] == name).to_numpy()))
+        for name in panels) + "."
     return Chart(fig, _data(rows), alt, title)
 
 

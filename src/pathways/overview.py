@@ -111,6 +111,8 @@ class OverviewContext:
             partnership=[self.name(p) for p in rows["partnership_id"]],
             group=[f"{group_value_label(t, v)} — {self.name(p)}" for t, v, p in
                    zip(rows["group_type"], rows["group_value"], rows["partnership_id"], strict=True)],
+            group_label=[group_value_label(t, v) for t, v in zip(rows["group_type"], rows["group_value"],
+                                                                 strict=True)],
         ).reset_index(drop=True)
 
     def gap_table(self, race: bool = False) -> render.Table | None:

@@ -206,7 +206,7 @@ class ReportContext:
                 if bool(r.get("is_gap")) and not is_missing(r.get("is_gap")):
                     gap += " (gap)"
             elif r["group_type"] == "industry_sector":
-                gap = "compared with all learners, not a gap"
+                gap = "—"  # a program, compared with all learners: the table's note says so
             trend = ""
             if isinstance(r.get("gap_trend"), str) and r.get("gap_trend"):
                 trend = GAP_TRENDS.get(r["gap_trend"], r["gap_trend"])
