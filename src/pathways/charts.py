@@ -205,10 +205,11 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str = "rate", min_cell_siz
         else:
             ax.set_ylabel("Number")
             ax.set_ylim(bottom=0)
-        if len(labels) > 1:  # under the plot: long names (who each rate covers) keep the plot wide
+        legend = ax.get_legend() is not None
+        if legend:  # under the plot: long names (who each rate covers) keep the plot wide
             sns.move_legend(ax, "upper left", bbox_to_anchor=(0, -0.2), frameon=False, title=None, ncol=1)
-        _fit(fig, ax, title, legend_below=len(labels) if len(labels) > 1 else 0)
-        if len(labels) > 1:
+        _fit(fig, ax, title, legend_below=len(ax.get_legend().get_texts()) if legend else 0)
+        if legend:
             below = (0.2 + 0.22 * (ax.get_xlabel().count("\n") + 1)) / fig.get_figheight()
             ax.get_legend().set_bbox_to_anchor((0, -below / (fig.subplotpars.top - fig.subplotpars.bottom)))
     alt = f"Line chart: {title}, {years[0]} to {years[-1]}. " + " | ".join(alt_parts) + "."

@@ -208,7 +208,7 @@ class ReportContext:
             elif r["group_type"] == "industry_sector":
                 gap = "—"  # a program, compared with all learners: the table's note says so
             trend = ""
-            if isinstance(r.get("gap_trend"), str) and r.get("gap_trend"):
+            if st == "exact" and learner_group and isinstance(r.get("gap_trend"), str) and r.get("gap_trend"):
                 trend = GAP_TRENDS.get(r["gap_trend"], r["gap_trend"])
                 if not is_missing(r.get("gap_baseline_pp")):
                     trend += f" (was {float(r['gap_baseline_pp']):+.1f})".replace("-", "−")
