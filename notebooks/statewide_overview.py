@@ -64,12 +64,12 @@ ctx.key_table()
 
 # %% tags=["remove-input"]
 focal = ctx.focal_gaps()
-charts.gap_heatmap(focal, f"English learners, learners with disabilities and economically disadvantaged "
-                          f"learners: gaps in points, {year}", row_label="group", column_label="label")
+charts.gap_panels(focal, f"Gaps of English learners, learners with disabilities and economically disadvantaged "
+                         f"learners, in points, {year}", panel="group_label")
 
 # %% tags=["remove-input"]
 race = ctx.focal_gaps(race=True)
-charts.gap_heatmap(race, f"Race/ethnicity: gaps in points, {year}", row_label="group", column_label="label")
+charts.gap_panels(race, f"Gaps by race/ethnicity, in points, {year}", panel="group_label", ncols=4)
 
 # %% tags=["remove-input"]
 ctx.gap_table()

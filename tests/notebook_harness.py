@@ -52,6 +52,6 @@ def texts(nb: nbformat.NotebookNode) -> str:
                 if mime.endswith("text/plain") and "scrapbook" not in output.get("metadata", {}):
                     continue  # the repr of an object, not what a reader sees
                 parts.append(value)
-                for kind, b64 in re.findall(r"data:(text/csv|image/svg\+xml);base64,([A-Za-z0-9+/=]+)", value):
+                for b64 in re.findall(r"data:(?:text/csv|image/svg\+xml);base64,([A-Za-z0-9+/=]+)", value):
                     parts.append(base64.b64decode(b64).decode("utf-8"))
     return "\n".join(parts)
