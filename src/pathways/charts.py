@@ -27,7 +27,7 @@ from matplotlib.font_manager import FontProperties
 from pathways import cells, theme
 from pathways.labels import GAP_TRENDS, chart_label, group_type_label, group_value_label
 from pathways.render import Block, Chart, block, paragraph
-from pathways.theme import MUTED, PALETTE, is_missing
+from pathways.theme import MUTED, PALETTE, is_missing, signed
 
 CODED_COLOR = "#9cc3e0"  # the bar colour, lighter: a bound, not a measured value
 GAP_COLORS = {"narrowing": PALETTE[0], "widening": PALETTE[5], "no_clear_change": MUTED}
@@ -337,7 +337,7 @@ def gap_dots(rows: pd.DataFrame, title: str) -> Chart | Block:
                       "(lines: 95% margin of error)")
         _fit(fig, ax, title)
     alt = f"Dot chart: {title}. " + "; ".join(
-        f"{lbl}: {g:+.1f} points (±{m:.1f}){' — a gap' if f else ''}".replace("-", "−")
+        f"{lbl}: {signed(g)} points (±{m:.1f}){' — a gap' if f else ''}"
         for lbl, g, m, f in zip(rows["label"], gap, moe, flag, strict=True)) + "."
     return Chart(fig, _data(rows), alt, title)
 
@@ -374,7 +374,7 @@ def gap_change(rows: pd.DataFrame, title: str) -> Chart | Block:
                       "vermillion: widening, grey: no clear change")
         _fit(fig, ax, title)
     alt = f"Arrow chart: {title}. " + "; ".join(
-        f"{lbl}: from {a:+.1f} to {b:+.1f} points, {GAP_TRENDS.get(t, t)}".replace("-", "−")
+        f"{lbl}: from {signed(a)} to {signed(b)} points, {GAP_TRENDS.get(t, t)}"
         for lbl, a, b, t in zip(rows["label"], then, now, trend, strict=True)) + "."
     return Chart(fig, _data(rows), alt, title)
 
@@ -464,7 +464,7 @@ def _gap_notes(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         r = rows.iloc[i]
         if st[i] == "exact" and not is_missing(r.get("gap_pp")):
             gap[i] = float(r["gap_pp"])
-            notes[i] = f"{gap[i]:+.1f}".replace("-", "−")
+            notes[i] = signed(gap[i])
         elif st[i] in cells.CODED:
             notes[i] = cells.fmt_bound(r["bound"], st[i])
         elif st[i] == "suppressed":

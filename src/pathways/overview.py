@@ -19,7 +19,7 @@ from pathways.labels import FOCAL_GROUPS, GAP_TRENDS, group_value_label
 from pathways.project import project_root, resolve_paths
 from pathways.registry import Registry, load_registry
 from pathways.report import with_contract_columns
-from pathways.theme import fmt_count
+from pathways.theme import fmt_count, signed
 
 KEY_RATES = ("cte_participation", "cte_concentration", "credential_attainment", "wbl_participation",
              "early_postsecondary_credit", "on_time_graduation", "seamless_enrollment", "placement")
@@ -123,7 +123,7 @@ class OverviewContext:
         for _, r in rows.iterrows():
             st = cells.state(r)
             if st == "exact" and not pd.isna(r["gap_pp"]):
-                shown = f"{float(r['gap_pp']):+.1f}".replace("-", "−") + (" (gap)" if bool(r["is_gap"]) else "")
+                shown = signed(r["gap_pp"]) + (" (gap)" if bool(r["is_gap"]) else "")
             elif st == "exact":
                 shown = "no gap computed"
             else:

@@ -34,7 +34,7 @@ from pathways.project import resolve_paths
 from pathways.registry import Partnership, load_registry
 from pathways.safety import submission_dir
 from pathways.submission import read_table, submission_digest
-from pathways.theme import fmt_count, fmt_rate, is_missing
+from pathways.theme import fmt_count, fmt_rate, is_missing, signed
 
 __all__ = ["LEARNER_GROUPS", "ReportContext", "open_report"]
 
@@ -202,7 +202,7 @@ class ReportContext:
             learner_group = r["group_type"] in LEARNER_GROUPS
             gap = ""
             if st == "exact" and learner_group and not is_missing(r.get("gap_pp")):
-                gap = f"{float(r['gap_pp']):+.1f} ± {float(r['gap_moe_pp']):.1f}".replace("-", "−")
+                gap = f"{signed(r['gap_pp'])} ± {float(r['gap_moe_pp']):.1f}"
                 if bool(r.get("is_gap")) and not is_missing(r.get("is_gap")):
                     gap += " (gap)"
             elif r["group_type"] == "industry_sector":
@@ -211,7 +211,7 @@ class ReportContext:
             if st == "exact" and learner_group and isinstance(r.get("gap_trend"), str) and r.get("gap_trend"):
                 trend = GAP_TRENDS.get(r["gap_trend"], r["gap_trend"])
                 if not is_missing(r.get("gap_baseline_pp")):
-                    trend += f" (was {float(r['gap_baseline_pp']):+.1f})".replace("-", "−")
+                    trend += f" (was {signed(r['gap_baseline_pp'])})"
             out.append({
                 "Group": ("All learners" if r["group_type"] == "all" else
                           f"{group_type_label(r['group_type'])}: {group_value_label(r['group_type'], r['group_value'])}"),

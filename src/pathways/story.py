@@ -15,7 +15,7 @@ from pathways import cells
 from pathways.catalogue import Catalogue, Indicator
 from pathways.labels import LEARNER_GROUPS, group_value_label, measure_label, population
 from pathways.registry import Partnership
-from pathways.theme import fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing
+from pathways.theme import fmt_count, fmt_rate, fmt_usd, fmt_value, is_missing, signed
 
 
 def _num(row, name: str) -> float | None:
@@ -240,7 +240,7 @@ def headline_tile(ind: Indicator, row, year: int) -> tuple[str, str, str]:
             change = (f"no change since {int(base_year)}" if round(points, 1) == 0 else
                       f"{'up' if points > 0 else 'down'} {abs(points):.1f} points since {int(base_year)}")
         return fmt_rate(row["value"]), f"{ind.title}: {who}", change
-    big = f"{1 + pct / 100:.1f}x" if pct >= 100 else f"{pct:+.0f}%".replace("-", "−")
+    big = f"{1 + pct / 100:.1f}x" if pct >= 100 else f"{signed(pct, 0)}%"
     return big, f"{ind.counted} since {int(base_year)}", f"{fmt_count(row['numerator'])} in {year}; {share}"
 
 
@@ -337,9 +337,9 @@ def narrowed_and_widened(export: pd.DataFrame, most: int = 5) -> tuple[pd.DataFr
 
 def gap_move_sentence(row, catalogue: Catalogue) -> str:
     then, now = float(row["gap_baseline_pp"]), float(row["gap_pp"])
-    text = f"{gap_label(row, catalogue)}: from {then:+.1f} to {now:+.1f} points".replace("-", "−")
+    text = f"{gap_label(row, catalogue)}: from {signed(then)} to {signed(now)} points"
     moe = _num(row, "gap_change_moe_pp")
-    return text + (f" (change {now - then:+.1f} ± {moe:.1f})".replace("-", "−") if moe is not None else "") + "."
+    return text + (f" (change {signed(now - then)} ± {moe:.1f})" if moe is not None else "") + "."
 
 
 def gap_trend_summary(export: pd.DataFrame, baseline_year: int) -> str:

@@ -80,11 +80,9 @@ def fmt_usd(value: object) -> str:
     return f"${amount:,.0f}"
 
 
-def fmt_points(value: object) -> str:
-    """A difference of rates in percentage points (given in points), with its sign: ``+3.1 points``."""
-    if is_missing(value):
-        return "—"
-    return f"{float(value):+.1f} points".replace("-", "−")
+def signed(value: object, digits: int = 1) -> str:
+    """A number with its sign, and a true minus: ``+3.1``, ``−12.0``."""
+    return "—" if is_missing(value) else f"{float(value):+.{digits}f}".replace("-", "−")
 
 
 def fmt_value(value: object, unit: str) -> str:
