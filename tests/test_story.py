@@ -48,7 +48,7 @@ def test_a_coded_rate_is_its_bound_with_the_reason_and_no_other_number():
                 numerator_change_from_baseline_pct=np.nan, denominator=1204.0,
                 suppression_reason="fewer than 10 learners not counted in the rate")
     text = story.rate_sentence(ind, row, 2024, 10)
-    assert text == ("On-time graduation in 2024: at least 95% of 1,204 learners of the 2024 graduation cohort (shown "
+    assert text == ("On-time graduation in 2024: at least 95% of 1,204 learners of the graduation cohort of 2024 (shown "
                     "as ≥ 95%; the exact rate is not shown: fewer than 10 learners not counted in the rate).")
     assert cells.shown_with_reason(row, "rate", 10) == "≥ 95% (fewer than 10 learners not counted in the rate)"
     assert story.headline_tile(ind, row, 2024)[0] == "≥ 95%"
@@ -105,8 +105,8 @@ def test_a_cohort_headline_states_its_share_and_a_growth_headline_its_learners()
     grad = CAT.get("on_time_graduation")
     row = _rate(indicator_id="on_time_graduation", value=0.861, baseline_value=0.842, change_from_baseline_pp=1.9,
                 numerator_change_from_baseline_pct=-1.0)
-    assert story.headline_tile(grad, row, 2024) == ("86.1%", "On-time graduation: learners of the 2024 graduation "
-                                                             "cohort", "up 1.9 points since 2019")
+    assert story.headline_tile(grad, row, 2024) == ("86.1%", "On-time graduation: learners of the graduation "
+                                                             "cohort of 2024", "up 1.9 points since 2019")
     big, what, change = story.headline_tile(CAT.get("cte_participation"), _rate(), 2024)
     assert (big, what) == ("+52%", "learners in industry-aligned career pathways since 2019")
     assert change.startswith("7,600 in 2024")

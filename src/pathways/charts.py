@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from pathways import cells, theme
+from pathways.catalogue import load_catalogue
 from pathways.labels import GAP_TRENDS, chart_label, group_type_label, group_value_label
 from pathways.render import Block, Chart, block, paragraph
 from pathways.theme import MUTED, PALETTE, is_missing, signed
@@ -58,11 +59,22 @@ def describe(rows: pd.DataFrame, unit: str = "rate", min_cell_size: int = 10) ->
                                                  rows.get("group_value", ["all"] * len(rows)), strict=True)]
     years = rows["school_year"].astype(int).astype(str) if "school_year" in rows and \
         rows["school_year"].nunique() > 1 else None
+    # rows of several indicators (an analyst's own chart of two rates) name each row's indicator
+    titles = rows["indicator_id"].map(_title) if "indicator_id" in rows and rows["indicator_id"].nunique() > 1 \
+        else None
     parts = []
     for i, (label, (_, r)) in enumerate(zip(labels, rows.iterrows(), strict=True)):
         where = f"{label} {years.iloc[i]}" if years is not None else str(label)
+        where = f"{titles.iloc[i]}, {where}" if titles is not None else where
         parts.append(f"{where}: {cells.shown_with_reason(r, _unit_of(r, unit), min_cell_size)}")
     return "; ".join(parts) + "."
+
+
+def _title(indicator_id: str) -> str:
+    try:
+        return load_catalogue().get(indicator_id).title
+    except KeyError:
+        return str(indicator_id)
 
 
 def _unit_of(row, default: str) -> str:

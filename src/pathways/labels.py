@@ -86,7 +86,7 @@ FOCAL_GROUPS = (("is_english_learner", "true"), ("has_disability", "true"), ("is
 
 GAP_TRENDS = {"narrowing": "narrowing", "widening": "widening", "no_clear_change": "no clear change"}
 
-_GENERIC_YEARS = {"y": "Y", "y_1": "Y-1", "y_2": "Y-2", "y_6": "Y-6"}
+_GENERIC_YEARS = {"y": "the year", "y_1": "the year before", "y_2": "two years before", "y_6": "six years before"}
 
 MEASURES = {
     "credentials_earned": "credentials earned",
@@ -105,7 +105,8 @@ def measure_label(measure: str) -> str:
 
 
 def population(indicator, year: int | None = None) -> str:
-    """Who a rate covers, in a reader's words (``graduates of 2023``); ``Y-1`` style without a year."""
+    """Who a rate covers, in a reader's words (``graduates of 2023``; ``graduates of the year before``
+    without a year, as in a chart of several years)."""
     text = indicator.population or indicator.denominator or "learners"
     if year is None:
         return text.format(**_GENERIC_YEARS)

@@ -326,8 +326,7 @@ class ReportContext:
         """The adjusted odds ratios that can be drawn (shown and estimable), with a reader's ``label``."""
         rows = self.rows("graduation_odds_by_cte", "odds_ratio", "term")
         rows = rows[cells.states(rows) == "exact"] if not rows.empty else rows
-        return rows.assign(label=[story.ODDS_TERMS.get(v, v).replace("learners with ", "").capitalize()
-                                  for v in rows["group_value"]]).reset_index(drop=True)
+        return rows.assign(label=[story.ODDS_LABELS.get(v, str(v)) for v in rows["group_value"]]).reset_index(drop=True)
 
     def years_after(self) -> pd.DataFrame:
         rows = self.rows("family_sustaining_wage", "rate", "years_since_graduation")

@@ -152,6 +152,8 @@ def mean_sentence(ind: Indicator, row, year: int, min_cell_size: int) -> str:
     return text + "."
 
 
+ODDS_LABELS = {"2-4 courses": "2-4 completed CTE courses (vs 0-1)", "5+ courses": "5+ completed CTE courses (vs 0-1)",
+               "mentorship": "A completed mentorship (vs none)"}
 ODDS_TERMS = {"2-4 courses": "learners with 2-4 completed CTE courses (compared with 0-1)",
               "5+ courses": "learners with 5 or more completed CTE courses (compared with 0-1)",
               "mentorship": "learners with a completed mentorship (compared with none)"}
