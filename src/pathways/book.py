@@ -130,7 +130,7 @@ def assemble(src: Path, *, out_dir: Path, registry: Registry, version: str, base
     shutil.copytree(ASSETS / "_static", src / "_static")
     shutil.copytree(ASSETS / "_ext", src / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     (src / "book").mkdir()
-    for page in ("how_to_read.md",):
+    for page in ("how_to_read.md", "editing_reports.md"):
         shutil.copy2(BOOK_PAGES / page, src / "book" / page)
     shutil.copytree(REPO_ROOT / "data_templates", src / "book" / "downloads", dirs_exist_ok=True)
 

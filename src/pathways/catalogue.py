@@ -28,6 +28,11 @@ class Indicator(BaseModel):
     code: str | None = None
     numerator: str | None = None
     denominator: str | None = None
+    # a report's words: what a rate's numerator counts, who the rate covers, headline rank
+    counted: str | None = None
+    population: str | None = None
+    headline: int | None = None
+    headline_states: Literal["learners", "share"] = "learners"
     inputs: tuple[str, ...]
     # employer_engagement: any one of its inputs is enough
     inputs_any: bool = False
@@ -90,6 +95,10 @@ class Catalogue(BaseModel):
 
     def in_section(self, section_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.section == section_id]
+
+    def headlines(self) -> list[Indicator]:
+        """The headline outcomes in their rank order."""
+        return sorted((i for i in self.indicators if i.headline is not None), key=lambda i: i.headline)
 
 
 @cache

@@ -76,3 +76,59 @@ def group_value_label(group_type: str, group_value: object) -> str:
     if value in VALUES:
         return VALUES[value]
     return value.replace("_", " ").capitalize()
+
+
+# The five learner breakdowns: the groups of learners whose gaps a report speaks of. Industry
+# sector and years since graduation are breakdowns of programs and of time, never "gaps".
+LEARNER_GROUPS = ("race_ethnicity", "sex", "is_economically_disadvantaged", "is_english_learner", "has_disability")
+# The focal groups of the partnerships' equity goals (the statewide view puts them side by side).
+FOCAL_GROUPS = (("is_english_learner", "true"), ("has_disability", "true"), ("is_economically_disadvantaged", "true"))
+
+GAP_TRENDS = {"narrowing": "narrowing", "widening": "widening", "no_clear_change": "no clear change"}
+
+_GENERIC_YEARS = {"y": "the year", "y_1": "the year before", "y_2": "two years before", "y_6": "six years before"}
+
+MEASURES = {
+    "credentials_earned": "credentials earned",
+    "credits_earned": "college credits earned",
+    "usd": "tuition saved",
+    "learners": "learners",
+    "employers": "employers",
+    "teachers": "teachers",
+    "hires_of_graduate": "hires of graduates",
+    "critical_job_filled": "critical jobs filled",
+}
+
+
+def measure_label(measure: str) -> str:
+    return MEASURES.get(measure, measure.replace("_", " "))
+
+
+def population(indicator, year: int | None = None) -> str:
+    """Who a rate covers, in a reader's words (``graduates of 2023``; ``graduates of the year before``
+    without a year, as in a chart of several years)."""
+    text = indicator.population or indicator.denominator or "learners"
+    if year is None:
+        return text.format(**_GENERIC_YEARS)
+    return text.format(y=year, y_1=year - 1, y_2=year - 2, y_6=year - 6)
+
+
+def chart_label(text: object, width: int = 34, lines: int = 2) -> str:
+    """A label that fits beside a chart: wrapped at ``width`` characters, at most ``lines`` lines,
+    an ellipsis where text was left out (the figure's data and alt text keep the full text)."""
+    words = " ".join(str(text).split())
+    out: list[str] = []
+    rest = words
+    while rest and len(out) < lines:
+        if len(rest) <= width:
+            out.append(rest)
+            rest = ""
+            break
+        cut = rest.rfind(" ", 0, width + 1)
+        cut = cut if cut > width // 3 else width
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        last = out[-1]
+        out[-1] = (last[: width - 1].rstrip() if len(last) >= width else last) + "…"
+    return "\n".join(out)

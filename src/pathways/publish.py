@@ -17,9 +17,10 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import nbformat
 import yaml
 
-from pathways import __version__
+from pathways import __version__, standalone
 from pathways.atomic import write_atomically
 from pathways.book import (
     ASSETS,
@@ -160,7 +161,8 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
         paper = e.get("paper", "letter")
         resources = {"pathways_css": css, "pathways_paper": {"a4": "A4"}.get(paper, paper),
                      "metadata": {"name": _document_title(e, registry)}}
-        body, _ = exporter.from_filename(str(job_folder(out_dir, e) / f"{e['notebook']}.ipynb"), resources=resources)
+        notebook = nbformat.read(job_folder(out_dir, e) / f"{e['notebook']}.ipynb", as_version=4)
+        body, _ = exporter.from_notebook_node(standalone.prepare(notebook), resources=resources)
         html_path = folder / f"{name}.html"
         html_path.write_text(body, encoding="utf-8")
         if chromium:
