@@ -60,13 +60,14 @@ def test_run_executes_reports_and_overview(pipeline):
         assert (runs / PARTNERSHIP / str(year) / "export.csv").is_file()
         assert (runs / PARTNERSHIP / str(year) / "validation.json").is_file()
         assert (runs / "statewide" / str(year) / "statewide_overview" / "statewide_overview.ipynb").is_file()
-    assert "ran 7," in first.stdout  # 2 years x (report, closer look) + 2 overviews + 1 once-notebook
+    # 2 years x (report, brief, the shipped closer look, the dropped closer look) + 2 overviews + 1 once-notebook
+    assert "ran 11," in first.stdout
 
 
 def test_second_run_executes_nothing(pipeline):
     second = pipeline["second"]
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "ran 0, skipped 7" in second.stdout
+    assert "ran 0, skipped 11" in second.stdout
 
 
 def _outputs_text(nb) -> str:
@@ -184,9 +185,9 @@ def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path
     result = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(pipeline["registry"]),
                        *pipeline["selection"], cwd=pipeline["root"])
     assert result.returncode == 0, result.stdout + result.stderr
-    # that year's report and closer look, its overview, and the once-notebook reading the exports
-    # (the export changed); the 2023 notebooks and overview are skipped
-    assert "ran 4, skipped 3" in result.stdout
+    # that year's report, brief and two closer looks, its overview, and the once-notebook reading the
+    # exports (the export changed); the 2023 notebooks and overview are skipped
+    assert "ran 6, skipped 5" in result.stdout
     manifest = json.loads((out / "runs" / "manifest.json").read_text())
     assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}/partnership_report"]["status"] == "ok"
 

@@ -227,7 +227,7 @@ def test_a_refused_year_is_skipped_while_the_rest_builds(hostile, tmp_path):
     assert f"{PID}/2024" in result.stdout and "refused" in result.stdout
     assert "personal data" in result.stdout and "Student Name" in result.stdout
     assert "Secretname" not in result.stdout + result.stderr
-    assert "refused 1" in result.stdout
+    assert "refused 3" in result.stdout  # the year's report, brief and closer look; its overview reruns without it
     # withdrawn from the book and the overview, kept on disk
     assert not (out / "runs" / PID / "2024" / "partnership_report").exists()
     assert not (out / "runs" / PID / "2024" / "export.csv").exists()
@@ -252,6 +252,7 @@ def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
     path = chromium_path()
     if path is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     version = hostile["out"] / "2030.1"
@@ -265,10 +266,15 @@ def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
         handlers: list[str] = []
         for html in pages:
             page.goto(html.as_uri(), wait_until="load")
-            # an event handler the hostile text would carry, were it markup (onmouseover, onerror)
-            handlers += page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el =>
-                [...el.attributes].filter(a => a.name.startsWith('on') && a.value.includes('alert'))
-                .map(a => el.tagName + ' ' + a.name))""")
+            for _attempt in range(3):  # a redirect page (meta refresh) navigates on after "load"
+                try:
+                    # an event handler the hostile text would carry, were it markup (onmouseover, onerror)
+                    handlers += page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el =>
+                        [...el.attributes].filter(a => a.name.startsWith('on') && a.value.includes('alert'))
+                        .map(a => el.tagName + ' ' + a.name))""")
+                    break
+                except PlaywrightError:
+                    page.wait_for_load_state("load")
         browser.close()
     assert len(pages) > 10
     assert not dialogs, dialogs

@@ -157,9 +157,11 @@ class Table(_Shown):
         download = "" if self.data is None else " " + _download(f"{anchor}.csv", self.data, numbering_)
         label = f'<a class="pw-anchor" href="#{anchor}">Table {number}.</a> {esc(self.caption)}'
         note = f'<p class="pw-table-note">{esc(self.note)}</p>' if self.note else ""
-        table = (f'<div class="pw-table-wrap"><table class="pw-table"><caption>{label}</caption>'
-                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
         folded = len(self.frame) > FOLD_ROWS if self.folded is None else self.folded
+        # folded, the summary carries the numbered link; the caption only names the table for screen readers
+        caption = f"Table {number}. {esc(self.caption)}" if folded else label
+        table = (f'<div class="pw-table-wrap"><table class="pw-table"><caption>{caption}</caption>'
+                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
         if not folded:
             return f'<div class="pw-table-block" id="{anchor}">{table}{note}<p class="pw-table-data">{download}</p></div>'
         rows = len(self.frame)
