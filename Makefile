@@ -11,14 +11,15 @@ export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint bench setup demo-data run build publish templates notebooks lock clean
+.PHONY: book test test-fast lint bench setup demo-data run build publish templates notebooks lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# The development set (tests, lint, benchmarks) includes the runtime set of requirements.txt.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (pathways)" >/dev/null
 	touch $(STAMP)
 
@@ -43,19 +44,24 @@ build: run
 book: build
 	@$(BIN)/pathways publish $(VERSION) --data $(DATA) --registry $(REGISTRY) --if-missing
 
+# The whole suite with its coverage floor (pyproject.toml, [tool.coverage.report] fail_under).
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 --cov=pathways --cov-report=term:skip-covered
+
+# The edit-test loop: everything but the tests that run notebooks or build the book (about a minute or two).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 bench: setup
 	$(BIN)/python benchmarks/run_benchmarks.py
 
+# After changing a dependency in pyproject.toml (or upgrading in .venv): pin the runtime and development sets.
 lock: setup
-	{ echo "# Pinned, tested set (Python 3.11). Regenerate with: make lock"; \
-	  echo "# Jupyter Book stays below 2 (version 2 is a different engine)."; echo "-e ."; \
-	  $(BIN)/pip freeze --exclude-editable | grep -v '^pathways'; } > requirements.txt
+	$(BIN)/python tools/lock.py
 
 clean:
 	rm -rf _build reports/runs

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-demo = pytest.importorskip("pathways.demo")
+from pathways import demo
 
 
 @pytest.fixture(scope="module")

@@ -143,5 +143,9 @@ def test_rates_have_one_all_row_per_indicator():
     table = compute_year(history_from_frames(frames, 2024), P, 10)
     alls = table[(table.group_type == "all")]
     dupes = alls.groupby(["indicator_id", "measure"]).size()
-    assert (dupes == 1).all()
-    assert isinstance(table, pd.DataFrame)
+    assert (dupes == 1).all(), dupes[dupes != 1]
+    # and every rate the catalogue defines is there to be counted (an empty table would pass the above)
+    from pathways.catalogue import load_catalogue
+
+    rates = {i.id for i in load_catalogue().indicators if i.unit == "rate"}
+    assert rates <= set(alls.loc[alls.measure == "rate", "indicator_id"]), rates - set(alls.indicator_id)

@@ -6,9 +6,11 @@ One small hostile pipeline is built once for this module (xdist keeps a module o
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import os
+import re
 import shutil
 import signal
 import stat
@@ -72,6 +74,12 @@ def _titled_by_the_registry(notebooks: Path) -> None:
                  "glue('partnership_name', load_registry(registry).get(partnership).name, display=False)",
          ["remove-cell"]),
         ("markdown", "Named by its registry entry.", []),
+        # an analyst's own figure whose rows carry the registry's partner names (one is a formula)
+        ("code", "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom pathways import charts\n\n"
+                 "partners = [p.name for p in load_registry(registry).get(partnership).partners]\n"
+                 "rows = pd.DataFrame({'partner': partners, 'learners': range(1, len(partners) + 1)})\n"
+                 "fig, ax = plt.subplots()\nax.bar(range(len(rows)), rows['learners'])\n"
+                 "charts.figure(fig, 'Partners', rows, alt='Chart: one bar per partner.')", ["remove-input"]),
     ])
 
 
@@ -163,9 +171,17 @@ def test_exports_neutralise_spreadsheet_formulas(hostile):
             for cell in row:
                 assert not cell.startswith(("=", "+", "@")), f"{path.name}: formula cell {cell!r}"
                 assert not (cell.startswith("-") and not _is_number(cell)), f"{path.name}: {cell!r}"
-    figures = list((version / "book").rglob("*.csv")) + list((hostile["out"] / "runs").rglob("figures/*.csv"))
-    for path in figures:
-        assert "\n=" not in path.read_text(encoding="utf-8") and not path.read_text(encoding="utf-8").startswith("=")
+    # every figure's data: the files beside the runs and the downloads embedded in the published pages
+    downloads = {str(p): p.read_text(encoding="utf-8") for p in (hostile["out"] / "runs").rglob("figures/*.csv")}
+    for page in (version / "book").rglob("*.html"):
+        for i, b64 in enumerate(re.findall(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)"',
+                                           page.read_text(encoding="utf-8"))):
+            downloads[f"{page.name} download {i}"] = base64.b64decode(b64).decode("utf-8")
+    assert any("'=cmd|" in text for text in downloads.values()), "the partner-name figure is not in the version"
+    for name, text in downloads.items():
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")), f"{name}: formula cell {cell!r}"
 
 
 def _is_number(text: str) -> bool:
