@@ -110,7 +110,7 @@ DENVER = Profile(
     # 52% more learners in them by 2024 (enrolment falls slightly), 15% more learners in
     # work-based learning (most of it growing with CTE), five times the credentials.
     cte_engagement_2019=0.28,
-    cte_growth_by_2024=0.56,
+    cte_growth_by_2024=0.565,
     wbl_level=1.0,
     wbl_growth_by_2024=0.045,
     dual_level=1.0,
@@ -120,7 +120,7 @@ DENVER = Profile(
     n_partner_employers=140,  # about half host job shadows: "1,200 job shadows with 70 employers"
     n_survey_respondents=120,
     credential_level=0.37,  # 2% of grades 9-12 earn a credential in 2019
-    credential_growth_by_2024=2.45,
+    credential_growth_by_2024=2.48,
     pathways=(
         _pw("HLTH-01", "Health Science and Patient Care", "healthcare", True, "male", 1.6),
         _pw("BIO-01", "Biomedical Science", "bioscience", True, "none", 0.7),
