@@ -75,7 +75,7 @@ ctx.gap_sentences(most=3)
 # Are they closing? {glue:text}`gap_trend_summary`
 
 # %% tags=["remove-input"]
-ctx.gap_moves(most=2)
+ctx.gap_moves(most=1)  # the one gap that narrowed most and the one that widened most: a brief has room for two
 
 # %% tags=["remove-cell"]
 glue("employers", ctx.count("employer_engagement", "employers"), display=False)
