@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-fast lint bench setup demo-data run build publish templates notebooks lock clean
+.PHONY: book lab test test-fast lint bench setup demo-data run build publish templates notebooks lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ demo-data: setup
 
 templates: setup
 	$(BIN)/pathways templates
+
+# JupyterLab on notebooks/ with the project's kernel; jupytext keeps each .ipynb and its .py pair in step
+# (open either; a .py opens as a notebook with Open With > Jupytext Notebook). Writes the demo data
+# first if there is none, so a notebook run by hand has inputs; its outputs go to scratch/.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: setup
+	@test -d $(DATA) || $(BIN)/pathways demo-data --data $(DATA)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 # After editing a notebook's .py (or .ipynb) form: bring its pair up to date.
 notebooks: setup
