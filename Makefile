@@ -52,12 +52,17 @@ build: run
 book: build
 	@$(BIN)/pathways publish $(VERSION) --data $(DATA) --registry $(REGISTRY) --if-missing
 
+# axe-core for the accessibility tests, from npm at test time (never at view time); skipped without Node.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "note: npm not found; the accessibility tests will be skipped"; fi
+
 # The whole suite with its coverage floor (pyproject.toml, [tool.coverage.report] fail_under).
-test: setup
+test: setup node_modules/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 --cov=pathways --cov-report=term:skip-covered
 
 # The edit-test loop: everything but the tests that run notebooks or build the book (about a minute or two).
-test-fast: setup
+test-fast: setup node_modules/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow"
 
 lint: setup

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -388,3 +389,54 @@ class _Links(HTMLParser):
         for key in ("href", "src"):
             if attrs.get(key) and tag in ("a", "link", "img", "script"):
                 self.hrefs.append(attrs[key])
+
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.browser
+def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipeline):
+    """axe-core (from npm, at test time only) with the WCAG 2.1 A and AA rules on each kind of
+    page a reader opens: landing, report, brief, overview, methods, templates, cite, and the
+    standalone report and brief. Every request a page makes stays on the reader's disk."""
+    from conftest import chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: make test installs it with npm ci (needs Node)")
+    from playwright.sync_api import sync_playwright
+
+    assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
+    version = pipeline["out"] / "2025.1"
+    pages = ["book/book/index.html", f"book/partnerships/{PARTNERSHIP}/{YEAR}.html",
+             f"book/partnerships/{PARTNERSHIP}/{YEAR}/partnership_brief.html", f"book/statewide/{YEAR}.html",
+             "book/book/methods.html", "book/book/data_templates.html", "book/book/cite.html",
+             f"reports/{PARTNERSHIP}-{YEAR}.html", f"briefs/{PARTNERSHIP}-{YEAR}.html"]
+    violations, outside = {}, []
+
+    def check() -> None:  # in a thread of its own: an earlier test may leave an asyncio loop running here
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda r: outside.append(f"{page.url} -> {r.url}")
+                    if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+            for rel in pages:
+                page.goto((version / rel).as_uri(), wait_until="load")
+                page.add_script_tag(path=str(AXE))
+                found = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
+                    .violations.map(v => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.help}; ` +
+                                         v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""", WCAG_21_AA)
+                if found:
+                    violations[rel] = found
+            browser.close()
+
+    for rel in pages:
+        assert (version / rel).is_file(), rel
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(check).result()
+    assert not violations, "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in violations.items())
+    assert not outside, outside

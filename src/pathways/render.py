@@ -158,14 +158,13 @@ class Table(_Shown):
         label = f'<a class="pw-anchor" href="#{anchor}">Table {number}.</a> {esc(self.caption)}'
         note = f'<p class="pw-table-note">{esc(self.note)}</p>' if self.note else ""
         folded = len(self.frame) > FOLD_ROWS if self.folded is None else self.folded
-        # folded, the summary carries the numbered link; the caption only names the table for screen readers
-        caption = f"Table {number}. {esc(self.caption)}" if folded else label
-        table = (f'<div class="pw-table-wrap"><table class="pw-table"><caption>{caption}</caption>'
+        table = (f'<div class="pw-table-wrap"><table class="pw-table"><caption>{label}</caption>'
                  f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
         if not folded:
             return f'<div class="pw-table-block" id="{anchor}">{table}{note}<p class="pw-table-data">{download}</p></div>'
         rows = len(self.frame)
-        return (f'<details class="pw-fold" id="{anchor}"><summary>{label} '
+        # the summary is a button already: no link inside it (the caption within carries the table's link)
+        return (f'<details class="pw-fold" id="{anchor}"><summary>Table {number}. {esc(self.caption)} '
                 f'<span class="pw-fold-size">({rows} row{"" if rows == 1 else "s"})</span></summary>'
                 f'{table}{note}<p class="pw-table-data">{download}</p></details>')
 
