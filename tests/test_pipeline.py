@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.slow
 
@@ -440,3 +441,32 @@ def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipel
         thread.submit(check).result()
     assert not violations, "\n".join(f"{rel}:\n  " + "\n  ".join(v) for rel, v in violations.items())
     assert not outside, outside
+
+
+def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipeline):
+    """BibTeX, APA, the stable-address line, the canonical link and CITATION.cff name one absolute address."""
+    base = "https://data.example.org/pathways/"
+    result = _pathways("publish", "2025.2", "--base-url", base, "--data", str(pipeline["data"]), "--out",
+                       str(pipeline["out"]), "--registry", str(pipeline["registry"]), cwd=pipeline["root"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    version = pipeline["out"] / "2025.2"
+    page = f"partnerships/{PARTNERSHIP}/{YEAR}"
+    address = f"{base}2025.2/book/{page}.html"
+    text = (version / "book" / f"{page}.html").read_text(encoding="utf-8")
+    assert f"Stable address:\n    <code>{address}</code>" in text and "a relative address" not in text
+    assert re.search(rf'<p class="pw-apa">.*{re.escape(address)}</p>', text, flags=re.DOTALL)
+    assert f"url         = {{{address}}}" in text
+    assert f'<link rel="canonical" href="{address}"' in text
+    cff = yaml.safe_load((version / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["url"] == f"{base}2025.2/book/index.html"
+    # without one, the page says its address is relative
+    plain = (pipeline["out"] / "2025.1" / "book" / f"{page}.html").read_text(encoding="utf-8")
+    assert f"<code>reports/2025.1/book/{page}.html</code> (a relative address" in plain
+
+
+def test_a_base_url_that_is_no_web_address_is_refused(pipeline, tmp_path):
+    result = _pathways("publish", "2025.3", "--base-url", "javascript:alert(1)//", "--data", str(pipeline["data"]),
+                       "--out", str(pipeline["out"]), "--registry", str(pipeline["registry"]), cwd=pipeline["root"])
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "is not a web address" in result.stderr
+    assert not (pipeline["out"] / "2025.3").exists()
