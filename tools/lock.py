@@ -16,7 +16,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-RUNTIME_ROOTS = ("pathways", "jupyterlab", "distributed")  # `make lab`, `pathways run --cluster`
+RUNTIME_ROOTS = ("pathways", "jupyterlab")  # JupyterLab for `make lab`
 DEV_ROOTS = ("pytest", "pytest-xdist", "pytest-timeout", "pytest-cov", "hypothesis", "ruff", "playwright",
              "pyinstrument")
 UNPINNED = {"pathways", "pip", "setuptools", "wheel"}  # the project itself, and what pip freeze leaves out too
