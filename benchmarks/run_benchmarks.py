@@ -47,8 +47,12 @@ def _child(kind: str, data: str, out: str) -> None:
     if kind == "validate":
         from pathways.validation import validate_submission
 
-        result = validate_submission(Path(data) / "denver" / str(REPORT_YEAR), REPORT_YEAR,
-                                     partnership_id="denver", history_dir=Path(data) / "denver")
+        result = validate_submission(
+            Path(data) / "denver" / str(REPORT_YEAR),
+            REPORT_YEAR,
+            partnership_id="denver",
+            history_dir=Path(data) / "denver",
+        )
         assert result.passed, result.render_text()
     elif kind == "indicators":
         from pathways.indicators import compute_export
@@ -76,8 +80,10 @@ def _kernel_floor() -> None:
 
     km, kc = start_new_kernel(kernel_name="python3")
     try:
-        kc.execute_interactive("import pathways.report, pathways.indicators, pathways.validation, seaborn, "
-                               "statsmodels.api", timeout=300)
+        kc.execute_interactive(
+            "import pathways.report, pathways.indicators, pathways.validation, seaborn, statsmodels.api",
+            timeout=300,
+        )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -86,14 +92,20 @@ def _kernel_floor() -> None:
 def measure(kind: str, data: Path | None = None, out: Path | None = None, repeats: int = 3) -> dict:
     runs = []
     for _ in range(repeats):
-        proc = subprocess.run([sys.executable, __file__, "--child", kind, "--data", str(data or ""),
-                               "--out", str(out or "")], capture_output=True, text=True, cwd=REPO)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", kind, "--data", str(data or ""), "--out", str(out or "")],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         if proc.returncode != 0:
             raise SystemExit(f"measurement {kind} failed:\n{proc.stdout}\n{proc.stderr}")
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    return {"median_s": statistics.median(r["seconds"] for r in runs),
-            "runs_s": [round(r["seconds"], 2) for r in runs],
-            "peak_mb": max(r["peak_mb"] for r in runs)}
+    return {
+        "median_s": statistics.median(r["seconds"] for r in runs),
+        "runs_s": [round(r["seconds"], 2) for r in runs],
+        "peak_mb": max(r["peak_mb"] for r in runs),
+    }
 
 
 def timed_cli(args: list[str], repeats: int = 1, before=None) -> dict:
@@ -106,7 +118,9 @@ def timed_cli(args: list[str], repeats: int = 1, before=None) -> dict:
         proc = subprocess.run([str(BIN / "pathways"), *args], capture_output=True, text=True, cwd=REPO)
         times.append(time.perf_counter() - start)
         if proc.returncode != 0:
-            raise SystemExit(f"pathways {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            raise SystemExit(
+                f"pathways {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            )
     return {"median_s": statistics.median(times), "runs_s": [round(t, 2) for t in times]}
 
 
@@ -120,24 +134,47 @@ def scale_suite(work: Path, sizes: list[int], repeats: int) -> dict:
     for n in sizes:
         data = work / f"scale-{n}"
         start = time.perf_counter()
-        write_demo_data(data, registry, seed=11, scale=n / DENVER_LEARNERS_AT_SCALE_1, partnerships=["denver"],
-                        years=SCALED_YEARS)
+        write_demo_data(
+            data,
+            registry,
+            seed=11,
+            scale=n / DENVER_LEARNERS_AT_SCALE_1,
+            partnerships=["denver"],
+            years=SCALED_YEARS,
+        )
         generated_s = time.perf_counter() - start
         with open(data / "denver" / str(REPORT_YEAR) / "learners.csv", "rb") as fh:
             learners = sum(1 for _ in fh) - 1
-        row = {"learners": learners, "generate_s": round(generated_s, 1),
-               "data_mb": round(sum(p.stat().st_size for p in data.rglob("*.csv")) / 1e6, 1)}
+        row = {
+            "learners": learners,
+            "generate_s": round(generated_s, 1),
+            "data_mb": round(sum(p.stat().st_size for p in data.rglob("*.csv")) / 1e6, 1),
+        }
         row["validate"] = measure("validate", data, repeats=repeats)
         row["indicators"] = measure("indicators", data, repeats=repeats)
         row["indicators_year_only"] = measure("indicators-year", data, repeats=repeats)
         row["validate+indicators_s"] = round(row["validate"]["median_s"] + row["indicators"]["median_s"], 2)
         row["validate+indicators_year_only_s"] = round(
-            row["validate"]["median_s"] + row["indicators_year_only"]["median_s"], 2)
+            row["validate"]["median_s"] + row["indicators_year_only"]["median_s"], 2
+        )
         notebook_out = work / f"nb-{n}"
         row["report_notebook"] = timed_cli(
-            ["run", "--data", str(data), "--out", str(notebook_out), "--partnership", "denver",
-             "--year", str(REPORT_YEAR), "--force", "--workers", "1"],
-            repeats=repeats)
+            [
+                "run",
+                "--data",
+                str(data),
+                "--out",
+                str(notebook_out),
+                "--partnership",
+                "denver",
+                "--year",
+                str(REPORT_YEAR),
+                "--force",
+                "--workers",
+                "1",
+            ],
+            repeats=repeats,
+        )
         out[str(n)] = row
         print(f"  {n:>9,} learners: {json.dumps(row)}", flush=True)
         shutil.rmtree(notebook_out, ignore_errors=True)
@@ -148,8 +185,9 @@ def scale_suite(work: Path, sizes: list[int], repeats: int) -> dict:
 
 def orchestration_suite(work: Path, repeats: int) -> dict:
     data, out = work / "demo", work / "out"
-    subprocess.run([str(BIN / "pathways"), "demo-data", "--data", str(data)], check=True, cwd=REPO,
-                   capture_output=True)
+    subprocess.run(
+        [str(BIN / "pathways"), "demo-data", "--data", str(data)], check=True, cwd=REPO, capture_output=True
+    )
     n_reports = sum(1 for p in data.glob("*/*") if p.is_dir())
     n_years = len({p.name for p in data.glob("*/*") if p.is_dir()})
     notebooks = n_reports + n_years
@@ -174,7 +212,8 @@ def orchestration_suite(work: Path, repeats: int) -> dict:
 
     results["one_changed_run"] = timed_cli(base, repeats=repeats, before=touch_one)
     results["one_notebook_alone"] = timed_cli(
-        [*base, "--partnership", "aurora", "--year", "2024", "--force", "--workers", "1"], repeats=repeats)
+        [*base, "--partnership", "aurora", "--year", "2024", "--force", "--workers", "1"], repeats=repeats
+    )
     results["kernel_floor_one"] = measure("floor", repeats=max(2, repeats))
     floor_one = results["kernel_floor_one"]["median_s"]
     results["floor_full_run_s"] = floor_one * notebooks / min(cores, notebooks)
@@ -202,22 +241,39 @@ def _jupyter_book_force(work: Path, data: Path, partnership: str) -> dict:
         name = f"{pid}-{year}.ipynb"
         # Only inject the parameters; Jupyter Book does the executing.
         nb = load_notebook_node(str(REPO / "notebooks" / "partnership_report.ipynb"))
-        nb = parameterize_notebook(nb, {"partnership": pid, "year": int(year), "data_dir": str(data),
-                                        "registry": str(REPO / "partnerships.yml"),
-                                        "output_dir": str(book / "out" / pid / year)})
+        nb = parameterize_notebook(
+            nb,
+            {
+                "partnership": pid,
+                "year": int(year),
+                "data_dir": str(data),
+                "registry": str(REPO / "partnerships.yml"),
+                "output_dir": str(book / "out" / pid / year),
+            },
+        )
         nbformat.write(nb, book / "nb" / name)
         chapters.append(f"  - file: nb/{pid}-{year}")
     (book / "index.md").write_text("# Benchmark\n", encoding="utf-8")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n" + "\n".join(chapters) + "\n",
-                                   encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n" + "\n".join(chapters) + "\n", encoding="utf-8"
+    )
     (book / "_config.yml").write_text(
-        "title: bench\nexecute:\n  execute_notebooks: force\n  timeout: 1800\n", encoding="utf-8")
+        "title: bench\nexecute:\n  execute_notebooks: force\n  timeout: 1800\n", encoding="utf-8"
+    )
     start = time.perf_counter()
-    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(book), "--builder", "html"],
-                          capture_output=True, text=True, cwd=book)
+    proc = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(book), "--builder", "html"],
+        capture_output=True,
+        text=True,
+        cwd=book,
+    )
     seconds = time.perf_counter() - start
-    result = {"median_s": seconds, "runs_s": [round(seconds, 2)], "ok": proc.returncode == 0,
-              "notebooks": len(chapters)}
+    result = {
+        "median_s": seconds,
+        "runs_s": [round(seconds, 2)],
+        "ok": proc.returncode == 0,
+        "notebooks": len(chapters),
+    }
     if proc.returncode != 0:
         result["error_tail"] = (proc.stdout + proc.stderr)[-2000:]
     return result
@@ -233,12 +289,19 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1),
-            "python": platform.python_version(), "date": datetime.now(UTC).isoformat(timespec="minutes")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1),
+        "python": platform.python_version(),
+        "date": datetime.now(UTC).isoformat(timespec="minutes"),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--child")
     parser.add_argument("--data")
     parser.add_argument("--out")
@@ -260,11 +323,17 @@ def main() -> None:
             print("scale: one partnership-year at 10k / 100k / 1M learners", flush=True)
             results["scale"] = scale_suite(work, sizes, repeats)
         if args.only in (None, "orchestration"):
-            print("orchestration: the demo, full / no-change / one-change runs, workers, Jupyter Book", flush=True)
+            print(
+                "orchestration: the demo, full / no-change / one-change runs, workers, Jupyter Book",
+                flush=True,
+            )
             results["orchestration"] = orchestration_suite(work, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "quick.json" if args.quick else ("latest.json" if not (args.only or args.sizes) else
-                                            f"partial-{args.only or 'sizes'}.json")
+    name = (
+        "quick.json"
+        if args.quick
+        else ("latest.json" if not (args.only or args.sizes) else f"partial-{args.only or 'sizes'}.json")
+    )
     (RESULTS / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(json.dumps(results, indent=2))
     print(f"written to {RESULTS / name}")

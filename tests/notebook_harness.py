@@ -32,11 +32,14 @@ def run(path: Path, parameters: dict) -> nbformat.NotebookNode:
         with capture_output(display=True) as captured:
             result = shell.run_cell(source, store_history=False, silent=False)
         result.raise_error()
-        outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata)
-                   for o in captured.outputs]
+        outputs = [
+            nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs
+        ]
         if result.result is not None:
             data, metadata = shell.display_formatter.format(result.result)
-            outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=metadata, execution_count=1))
+            outputs.append(
+                nbformat.v4.new_output("execute_result", data=data, metadata=metadata, execution_count=1)
+            )
         cell.outputs = outputs
     return nb
 

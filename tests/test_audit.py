@@ -26,7 +26,8 @@ def inputs(tmp_path, repo) -> tuple[Path, object]:
     folder.mkdir(parents=True)
     (folder / "learners.csv").write_text(LEARNERS.format(rows="\n".join(rows)) + "\n", encoding="utf-8")
     (folder / "stakeholder_survey.csv").write_text(
-        "respondent_id,school_year,stakeholder_type\nR-77001,2024,employer\n", encoding="utf-8")
+        "respondent_id,school_year,stakeholder_type\nR-77001,2024,employer\n", encoding="utf-8"
+    )
     return tmp_path / "data", load_registry(repo / "partnerships.yml")
 
 
@@ -34,17 +35,22 @@ def _version_with_export(tmp_path: Path, rows: list[str]) -> Path:
     """A version folder whose only export holds ``rows`` under the export's leading columns."""
     version = tmp_path / "v"
     (version / "exports").mkdir(parents=True)
-    head = "partnership_id,school_year,indicator_id,measure,group_type,group_value,numerator,denominator,value"
+    head = (
+        "partnership_id,school_year,indicator_id,measure,group_type,group_value,numerator,denominator,value"
+    )
     (version / "exports" / "x.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
     return version
 
 
 def test_a_clean_version_passes(inputs, tmp_path):
     data, registry = inputs
-    version = _version_with_export(tmp_path, [
-        "san-luis-valley,2024,cte_participation,rate,all,all,12,30,0.4",
-        "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,,,",
-    ])
+    version = _version_with_export(
+        tmp_path,
+        [
+            "san-luis-valley,2024,cte_participation,rate,all,all,12,30,0.4",
+            "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,,,",
+        ],
+    )
     (version / "index.html").write_text("<p>30 learners</p>", encoding="utf-8")
     assert audit_version(version, data_dir=data, registry=registry) == []
 
@@ -65,10 +71,13 @@ def test_finds_a_number_for_a_group_small_in_the_inputs_even_if_the_row_claims_o
     data, registry = inputs
     # the engine's own flags are not trusted: a row for 4 Asian learners shows a rate over a
     # made-up denominator of 40, and another row shows a numerator of 3
-    version = _version_with_export(tmp_path, [
-        "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,20,40,0.5",
-        "san-luis-valley,2024,credential_attainment,rate,sex,female,3,30,0.1",
-    ])
+    version = _version_with_export(
+        tmp_path,
+        [
+            "san-luis-valley,2024,cte_participation,rate,race_ethnicity,asian,20,40,0.5",
+            "san-luis-valley,2024,credential_attainment,rate,sex,female,3,30,0.1",
+        ],
+    )
     findings = audit_version(version, data_dir=data, registry=registry)
     assert any("race_ethnicity=asian" in f and "fewer than 10" in f for f in findings)
     assert any("numerator is below 10" in f for f in findings)
@@ -95,8 +104,10 @@ def test_reads_the_text_of_pdfs(inputs, tmp_path):
 @pytest.fixture()
 def word_ids(tmp_path, repo) -> tuple[Path, object]:
     """Learners whose ids include ordinary words ("the", "and") and a number-like "2024"."""
-    rows = [f"{lid},2024,S1,10,2027,female,white,false,false,false"
-            for lid in ["the", "and", "2024", *(f"SLV-{i:07d}" for i in range(30))]]
+    rows = [
+        f"{lid},2024,S1,10,2027,female,white,false,false,false"
+        for lid in ["the", "and", "2024", *(f"SLV-{i:07d}" for i in range(30))]
+    ]
     folder = tmp_path / "data" / "san-luis-valley" / "2024"
     folder.mkdir(parents=True)
     (folder / "learners.csv").write_text(LEARNERS.format(rows="\n".join(rows)) + "\n", encoding="utf-8")
@@ -110,18 +121,31 @@ def test_an_id_that_is_an_ordinary_word_does_not_block_page_text(word_ids, tmp_p
     (version / "page.html").write_text(
         "<p>In 2024 the share of learners and the rate rose.</p>"
         '<img alt="Bar chart: the rate by group. Female: 50.0%; Male: 40.0%.">'
-        "<table><tr><td>Female</td><td>50.0%</td></tr></table>", encoding="utf-8")
+        "<table><tr><td>Female</td><td>50.0%</td></tr></table>",
+        encoding="utf-8",
+    )
     (version / "notes.md").write_text("The learners and the employers, 2024.\n", encoding="utf-8")
     assert audit_version(version, data_dir=data, registry=registry) == []
 
 
-@pytest.mark.parametrize(("name", "text", "place"), [
-    ("page.html", "<p>intro</p>\n<table><tr><td> the </td><td>50%</td></tr></table>", "line 2, a table cell"),
-    ("page.html", '<p>x</p>\n\n<img alt="Dot chart: learners. and: 50%; Female: 40%">', "line 3, alt text"),
-    ("table.csv", "learner,value\nFemale,3\nthe,4\n", "row 3"),
-    ("data.json", '{"rows": [{"id": "2024"}]}', "a value"),
-    ("page.html", "<p>A learner: SLV-0000004 earned it.</p>", "line 1"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "place"),
+    [
+        (
+            "page.html",
+            "<p>intro</p>\n<table><tr><td> the </td><td>50%</td></tr></table>",
+            "line 2, a table cell",
+        ),
+        (
+            "page.html",
+            '<p>x</p>\n\n<img alt="Dot chart: learners. and: 50%; Female: 40%">',
+            "line 3, alt text",
+        ),
+        ("table.csv", "learner,value\nFemale,3\nthe,4\n", "row 3"),
+        ("data.json", '{"rows": [{"id": "2024"}]}', "a value"),
+        ("page.html", "<p>A learner: SLV-0000004 earned it.</p>", "line 1"),
+    ],
+)
 def test_a_real_leak_is_found_where_ids_are_shown(word_ids, tmp_path, name, text, place):
     data, registry = word_ids
     version = tmp_path / "v"
@@ -142,12 +166,17 @@ def test_ids_in_embedded_downloads_and_figures_are_found(word_ids, tmp_path):
     (version / "page.html").write_text(
         f'<p>x</p>\n<img src="data:image/svg+xml;base64,{svg}" alt="Chart">\n'
         f'<a download="figure-1-x.csv" href="data:text/csv;base64,{csv_link}">Download the data (CSV)</a>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     findings = audit_version(version, data_dir=data, registry=registry)
-    assert "page.html, line 3, download 'figure-1-x.csv', row 2: contains 1 learner_id value(s) of the inputs" \
+    assert (
+        "page.html, line 3, download 'figure-1-x.csv', row 2: contains 1 learner_id value(s) of the inputs"
         in findings
-    assert "page.html, line 2, figure image 1, a chart label: contains 1 learner_id value(s) of the inputs" \
+    )
+    assert (
+        "page.html, line 2, figure image 1, a chart label: contains 1 learner_id value(s) of the inputs"
         in findings
+    )
     assert not any("SLV-0000007" in f for f in findings)
 
 
@@ -165,15 +194,35 @@ def published(tmp_path_factory):
     root = tmp_path_factory.mktemp("rule4")
     data = root / "data"
     write_submission(make_frames(700, years=range(2023, 2025), seed=12), data, "syn")
-    registry = Registry.model_validate({"min_cell_size": 10, "partnerships": [{
-        "id": "syn", "name": "Syn", "region": "r", "convener": "c", "partners": [{"name": "X", "sector": "k12"}],
-        "baseline_year": 2023, "living_wage_usd": 40000, "tuition_per_credit_usd": 200}]})
+    registry = Registry.model_validate(
+        {
+            "min_cell_size": 10,
+            "partnerships": [
+                {
+                    "id": "syn",
+                    "name": "Syn",
+                    "region": "r",
+                    "convener": "c",
+                    "partners": [{"name": "X", "sector": "k12"}],
+                    "baseline_year": 2023,
+                    "living_wage_usd": 40000,
+                    "tuition_per_credit_usd": 200,
+                }
+            ],
+        }
+    )
     export = compute_export(data, registry, "syn", 2024)
     truth, _ = true_cells(load_history(data, "syn", 2024), registry.get("syn"), 10)
     out = io.StringIO()
     write_export(export, out, "csv")
-    return {"data": data, "registry": registry, "export": export, "truth": truth, "csv": out.getvalue(),
-            "root": root}
+    return {
+        "data": data,
+        "registry": registry,
+        "export": export,
+        "truth": truth,
+        "csv": out.getvalue(),
+        "root": root,
+    }
 
 
 def _publish(root: Path, name: str, export_csv: str, page_csv: str | None = None) -> Path:
@@ -186,7 +235,9 @@ def _publish(root: Path, name: str, export_csv: str, page_csv: str | None = None
         link = base64.b64encode(page_csv.encode()).decode()
         (version / "report.html").write_text(
             f'<h1>Report</h1>\n<figure><a class="pw-download" download="figure-2-groups.csv" '
-            f'href="data:text/csv;base64,{link}">Download the data (CSV)</a></figure>\n', encoding="utf-8")
+            f'href="data:text/csv;base64,{link}">Download the data (CSV)</a></figure>\n',
+            encoding="utf-8",
+        )
     return version
 
 
@@ -224,7 +275,10 @@ def test_every_complementary_cell_shown_again_is_caught(published):
         version = _publish(published["root"], f"planted-{k}", _csv(_unhide(export, truth, idx)))
         findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
         breakdown = f"{r.indicator_id} ({r.measure}) by {r.group_type} of syn 2024: the hidden"
-        assert any(breakdown in f and f.startswith("exports/syn-2024.csv (rows ") for f in findings), (r, findings)
+        assert any(breakdown in f and f.startswith("exports/syn-2024.csv (rows ") for f in findings), (
+            r,
+            findings,
+        )
         hidden = truth.loc[idx]
         assert not any(f"{hidden.numerator:g}" in f.split(":")[-1] for f in findings)  # no number quoted
 
@@ -241,8 +295,11 @@ def test_a_cell_shown_only_in_an_embedded_download_is_caught(published):
     version = _publish(published["root"], "embedded", published["csv"], _csv(figure))
     findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
     assert findings, "the planted download was not caught"
-    assert any("report.html, line 2, download 'figure-2-groups.csv' (rows " in f
-               and f"{r.indicator_id} ({r.measure}) by {r.group_type}" in f for f in findings), findings
+    assert any(
+        "report.html, line 2, download 'figure-2-groups.csv' (rows " in f
+        and f"{r.indicator_id} ({r.measure}) by {r.group_type}" in f
+        for f in findings
+    ), findings
     # the same figure without the planted cell is fine
     clean = export[(export.indicator_id == r.indicator_id) & (export.group_type == r.group_type)]
     version = _publish(published["root"], "embedded-clean", published["csv"], _csv(clean))
@@ -259,8 +316,10 @@ def test_a_coded_rate_with_its_numerator_or_a_suppressed_row_with_a_number_is_ca
     version = _publish(published["root"], "coded", _csv(planted))
     findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
     row_coded, row_suppressed = coded + 2, suppressed + 2  # header, then 1-based rows
-    assert f"exports/syn-2024.csv, row {row_coded}: a coded row shows more than its denominator and bound " \
-           "(numerator)" in findings
+    assert (
+        f"exports/syn-2024.csv, row {row_coded}: a coded row shows more than its denominator and bound "
+        "(numerator)" in findings
+    )
     assert f"exports/syn-2024.csv, row {row_suppressed}: a suppressed row shows a number (gap_pp)" in findings
 
 
@@ -276,7 +335,11 @@ def test_a_bound_that_reveals_a_small_count_is_caught(published):
 
 def test_rows_without_inputs_to_check_them_against_are_a_finding(inputs, tmp_path):
     data, registry = inputs
-    version = _version_with_export(tmp_path, ["san-luis-valley,2023,cte_participation,rate,all,all,12,30,0.4"])
+    version = _version_with_export(
+        tmp_path, ["san-luis-valley,2023,cte_participation,rate,all,all,12,30,0.4"]
+    )
     findings = audit_version(version, data_dir=data, registry=registry)
-    assert findings == ["exports/x.csv (row 2): rows of san-luis-valley 2023 cannot be checked against the inputs "
-                        "(no readable submission of san-luis-valley for 2023 under the data folder)"]
+    assert findings == [
+        "exports/x.csv (row 2): rows of san-luis-valley 2023 cannot be checked against the inputs "
+        "(no readable submission of san-luis-valley for 2023 under the data folder)"
+    ]

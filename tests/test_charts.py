@@ -21,21 +21,33 @@ from pathways import charts, render
 
 
 def _group_rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "partnership_id": "p", "school_year": 2024, "indicator_id": "cte_participation", "measure": "rate",
-        "group_type": ["sex", "sex", "sex", "race_ethnicity", "race_ethnicity", "industry_sector"],
-        "group_value": ["female", "male", "nonbinary", "asian", "white", "healthcare"],
-        "numerator": [40, 35, np.nan, 50, np.nan, 75], "denominator": [100, 100, np.nan, 100, 400, 100],
-        "value": [0.40, 0.35, np.nan, 0.50, np.nan, 0.75],
-        "ci_low": [0.36, 0.31, np.nan, 0.41, np.nan, 0.70],
-        "ci_high": [0.44, 0.39, np.nan, 0.59, np.nan, 0.80],
-        "suppressed": [False, False, True, False, False, False],
-        "shown_as": ["exact", "exact", "suppressed", "exact", "at_least", "exact"],
-        "bound": [np.nan, np.nan, np.nan, np.nan, 0.95, np.nan],
-        "status": "ok",
-        "suppression_reason": [None, None, "fewer than 10 learners counted in the rate", None,
-                               "fewer than 10 learners not counted in the rate", None],
-    })
+    return pd.DataFrame(
+        {
+            "partnership_id": "p",
+            "school_year": 2024,
+            "indicator_id": "cte_participation",
+            "measure": "rate",
+            "group_type": ["sex", "sex", "sex", "race_ethnicity", "race_ethnicity", "industry_sector"],
+            "group_value": ["female", "male", "nonbinary", "asian", "white", "healthcare"],
+            "numerator": [40, 35, np.nan, 50, np.nan, 75],
+            "denominator": [100, 100, np.nan, 100, 400, 100],
+            "value": [0.40, 0.35, np.nan, 0.50, np.nan, 0.75],
+            "ci_low": [0.36, 0.31, np.nan, 0.41, np.nan, 0.70],
+            "ci_high": [0.44, 0.39, np.nan, 0.59, np.nan, 0.80],
+            "suppressed": [False, False, True, False, False, False],
+            "shown_as": ["exact", "exact", "suppressed", "exact", "at_least", "exact"],
+            "bound": [np.nan, np.nan, np.nan, np.nan, 0.95, np.nan],
+            "status": "ok",
+            "suppression_reason": [
+                None,
+                None,
+                "fewer than 10 learners counted in the rate",
+                None,
+                "fewer than 10 learners not counted in the rate",
+                None,
+            ],
+        }
+    )
 
 
 def _bars(ax) -> list[Rectangle]:
@@ -58,8 +70,17 @@ def test_group_bars_draw_shown_cells_bound_coded_ones_and_label_suppressed_ones_
     chart = charts.group_bars(_group_rows(), "CTE participation by group, 2024", overall=overall)
     ax = chart.figure.axes[0]
     ticks = dict(zip([t.get_text() for t in ax.get_yticklabels()], ax.get_yticks(), strict=True))
-    assert list(ticks) == ["Sex", "Female", "Male", "Nonbinary", "Race/ethnicity", "Asian", "White",
-                           "Industry sector", "Healthcare"]
+    assert list(ticks) == [
+        "Sex",
+        "Female",
+        "Male",
+        "Nonbinary",
+        "Race/ethnicity",
+        "Asian",
+        "White",
+        "Industry sector",
+        "Healthcare",
+    ]
     bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
     assert bold == ["Sex", "Race/ethnicity", "Industry sector"]
     bars = {round(b.get_y() + b.get_height() / 2): b for b in _bars(ax)}
@@ -84,14 +105,23 @@ def test_a_chart_s_data_carries_no_number_of_a_hidden_cell_even_if_the_rows_did(
     data = charts.group_bars(rows, "t").data
     assert data.loc[2, ["numerator", "value", "denominator"]].isna().all()
     assert data.loc[4, ["numerator", "value"]].isna().all()
-    assert data.loc[4, "bound"] == 0.95 and data.loc[4, "denominator"] == 400  # a bound keeps its bound and size
+    assert (
+        data.loc[4, "bound"] == 0.95 and data.loc[4, "denominator"] == 400
+    )  # a bound keeps its bound and size
     for key in ("partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value"):
         assert key in data  # the export's key columns (contract 5)
 
 
 def test_group_bars_when_every_cell_is_suppressed_keep_the_rows_and_draw_no_bar():
-    rows = _group_rows().assign(value=np.nan, ci_low=np.nan, ci_high=np.nan, suppressed=True, shown_as="suppressed",
-                                bound=np.nan, suppression_reason="suppressed so that a smaller group cannot be worked out")
+    rows = _group_rows().assign(
+        value=np.nan,
+        ci_low=np.nan,
+        ci_high=np.nan,
+        suppressed=True,
+        shown_as="suppressed",
+        bound=np.nan,
+        suppression_reason="suppressed so that a smaller group cannot be worked out",
+    )
     ax = charts.group_bars(rows, "All suppressed").figure.axes[0]
     assert _bars(ax) == []
     shown = [t.get_text() for t in ax.texts if t.get_style() == "italic"]
@@ -105,8 +135,13 @@ def test_a_chart_of_no_rows_says_so_instead_of_drawing():
 
 
 def test_value_bars_leave_a_labelled_gap_for_a_suppressed_value():
-    rows = pd.DataFrame({"label": ["1 year", "2 years", "3 years"], "value": [0.6, np.nan, 0.7],
-                         "suppressed": [False, True, False]})
+    rows = pd.DataFrame(
+        {
+            "label": ["1 year", "2 years", "3 years"],
+            "value": [0.6, np.nan, 0.7],
+            "suppressed": [False, True, False],
+        }
+    )
     chart = charts.value_bars(rows, "Family-sustaining wage", "rate", "Share")
     ax = chart.figure.axes[0]
     assert sorted(b.get_y() + b.get_height() / 2 for b in _bars(ax)) == pytest.approx([0, 2])
@@ -116,11 +151,20 @@ def test_value_bars_leave_a_labelled_gap_for_a_suppressed_value():
 
 
 def test_trend_lines_draw_a_coded_year_at_its_bound_and_name_it_in_the_alt_text():
-    rows = pd.DataFrame({"label": "On-time graduation", "school_year": [2022, 2023, 2024], "measure": "rate",
-                         "value": [0.90, np.nan, np.nan], "ci_low": [0.88, np.nan, np.nan],
-                         "ci_high": [0.92, np.nan, np.nan], "suppressed": [False, False, True],
-                         "shown_as": ["exact", "at_least", "suppressed"], "bound": [np.nan, 0.95, np.nan],
-                         "status": "ok"})
+    rows = pd.DataFrame(
+        {
+            "label": "On-time graduation",
+            "school_year": [2022, 2023, 2024],
+            "measure": "rate",
+            "value": [0.90, np.nan, np.nan],
+            "ci_low": [0.88, np.nan, np.nan],
+            "ci_high": [0.92, np.nan, np.nan],
+            "suppressed": [False, False, True],
+            "shown_as": ["exact", "at_least", "suppressed"],
+            "bound": [np.nan, 0.95, np.nan],
+            "status": "ok",
+        }
+    )
     chart = charts.trend_lines(rows, "On-time graduation by year")
     ax = chart.figure.axes[0]
     assert "≥ 95%" in [t.get_text() for t in ax.texts]
@@ -142,8 +186,14 @@ def test_charts_are_laid_out_once_and_stay_out_of_pyplot():
 def test_dollar_signs_and_very_long_names_never_crash_a_chart_and_stay_readable():
     """matplotlib reads text between two "$" as mathtext and raised on an odd number of them."""
     long = "The " + "Very Long Name " * 12 + "Partnership"
-    rows = pd.DataFrame({"label": ["$5 Million $$ Partnership $", long, "Plain"], "value": [0.4, 0.5, 0.3],
-                         "suppressed": False, "partnership": ["a", "b", "c"]})
+    rows = pd.DataFrame(
+        {
+            "label": ["$5 Million $$ Partnership $", long, "Plain"],
+            "value": [0.4, 0.5, 0.3],
+            "suppressed": False,
+            "partnership": ["a", "b", "c"],
+        }
+    )
     chart = charts.value_bars(rows, "Rates by partnership, $ and more", "rate", "Share of learners")
     svg = base64.b64decode(re.search(r"svg\+xml;base64,([^\"]+)", chart._repr_html_()).group(1)).decode()
     assert "$5 Million $$ Partnership $" in svg
@@ -156,8 +206,14 @@ def test_dollar_signs_and_very_long_names_never_crash_a_chart_and_stay_readable(
 def test_figure_download_neutralises_a_hostile_name(tmp_path):
     """A partnership named like a formula reaches a chart's data; both downloads carry it as text."""
     hostile = '=HYPERLINK("http://evil.example","click")'
-    rows = pd.DataFrame({"label": [hostile, "+cmd|' /C calc'!A0"], "value": [0.4, -0.2],
-                         "suppressed": [False, False], "denominator": [120, 80]})
+    rows = pd.DataFrame(
+        {
+            "label": [hostile, "+cmd|' /C calc'!A0"],
+            "value": [0.4, -0.2],
+            "suppressed": [False, False],
+            "denominator": [120, 80],
+        }
+    )
     chart = charts.value_bars(rows, "Rates by partnership", "rate", "Share of learners")
     render.start_numbering(tmp_path)
     html = chart._repr_html_()
@@ -183,16 +239,23 @@ def test_an_analyst_s_own_seaborn_figure_becomes_a_numbered_figure_with_alt_text
     alt = re.search(r'alt="([^"]*)"', html).group(1)
     assert "female: 40.0%" in alt and "white: ≥ 95%" in alt and "nonbinary: suppressed" in alt
     data = next(tmp_path.glob("figure-1-*.csv")).read_text(encoding="utf-8")
-    assert data.splitlines()[0].startswith("partnership_id,school_year,indicator_id,measure,group_type,group_value")
+    assert data.splitlines()[0].startswith(
+        "partnership_id,school_year,indicator_id,measure,group_type,group_value"
+    )
     assert shown._repr_html_() == html  # shown again: the same number
 
 
 def test_importing_the_package_leaves_the_kernel_s_matplotlib_backend_alone(repo):
     """The runner (papermill's inline kernel) chooses the backend; the package used to force Agg."""
-    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-           "PYTHONPATH": str(repo / "src")}
-    code = ("import matplotlib; import pathways.report, pathways.overview, pathways.charts, pathways.theme; "
-            "print(matplotlib.get_backend())")
+    env = {
+        **os.environ,
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYTHONPATH": str(repo / "src"),
+    }
+    code = (
+        "import matplotlib; import pathways.report, pathways.overview, pathways.charts, pathways.theme; "
+        "print(matplotlib.get_backend())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "module://matplotlib_inline.backend_inline"

@@ -26,8 +26,21 @@ def _pathways(*args: str, cwd: Path, timeout: int = 1200) -> subprocess.Complete
 
 
 def _run(data: Path, out: Path, repo: Path, *extra: str) -> subprocess.CompletedProcess:
-    return _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(repo / "partnerships.yml"),
-                     "--partnership", PARTNERSHIP, "--year", str(YEAR), *extra, cwd=repo)
+    return _pathways(
+        "run",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--registry",
+        str(repo / "partnerships.yml"),
+        "--partnership",
+        PARTNERSHIP,
+        "--year",
+        str(YEAR),
+        *extra,
+        cwd=repo,
+    )
 
 
 def _free_port() -> int:
@@ -43,7 +56,9 @@ def _one_paragraph(result: subprocess.CompletedProcess) -> str:
 
 
 def test_a_cluster_address_that_is_no_address_is_refused_before_anything_runs(repo, tmp_path):
-    result = _pathways("run", "--out", str(tmp_path / "out"), "--cluster", "htp://nowhere", cwd=repo, timeout=120)
+    result = _pathways(
+        "run", "--out", str(tmp_path / "out"), "--cluster", "htp://nowhere", cwd=repo, timeout=120
+    )
     message = _one_paragraph(result)
     assert "is not a cluster address" in message and "local:N" in message
     assert not (tmp_path / "out" / "runs").exists()
@@ -86,8 +101,9 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds(repo, tmp_path
 def test_a_running_scheduler_is_joined_by_its_address(repo, tmp_path, demo_data_small):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as scheduler:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as scheduler:
         result = _run(demo_data_small, tmp_path / "out", repo, "--cluster", scheduler.scheduler_address)
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = json.loads((tmp_path / "out" / "runs" / "manifest.json").read_text(encoding="utf-8"))

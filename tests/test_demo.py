@@ -45,7 +45,10 @@ def frames(small) -> dict[tuple[str, int, str], pd.DataFrame]:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.csv"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.csv"))
+    }
 
 
 def test_every_contract_file_is_written_for_every_partnership_year(small):
@@ -146,13 +149,17 @@ def test_content_covers_every_kind_and_small_groups(frames):
     wbl = pd.concat([frames[(p, y, "work_based_learning")] for p in PARTNERSHIPS for y in YEARS])
     assert {"mentorship", "job_shadow", "internship", "career_exploration_event"} <= set(wbl["wbl_type"])
     activity = pd.concat([frames[(p, y, "employer_activity")] for p in PARTNERSHIPS for y in YEARS])
-    assert set(activity["activity"]) == set(load_dictionary().file("employer_activity").column("activity").values)
+    assert set(activity["activity"]) == set(
+        load_dictionary().file("employer_activity").column("activity").values
+    )
     survey = frames[("denver", 2024, "stakeholder_survey")]
     assert survey["respondent_id"].str.startswith("R-").all() and survey["overall_satisfaction"].isna().any()
     learners = pd.concat([frames[(p, 2024, "learners")] for p in PARTNERSHIPS])
     assert learners["is_economically_disadvantaged"].isna().any()
     assert {"nonbinary"} <= set(learners["sex"])
-    assert {"native_hawaiian_pacific_islander", "american_indian_alaska_native"} <= set(learners["race_ethnicity"])
+    assert {"native_hawaiian_pacific_islander", "american_indian_alaska_native"} <= set(
+        learners["race_ethnicity"]
+    )
     for pid in PARTNERSHIPS:
         pathways = frames[(pid, 2024, "pathways")]
         assert 8 <= len(pathways) <= 14
@@ -178,16 +185,29 @@ def test_a_year_does_not_depend_on_which_other_years_are_written(tmp_path, small
     data, _ = small
     write_demo_data(tmp_path, registry, seed=5, scale=0.1, partnerships=["aurora"], years=[2023, 2024])
     # hs_outcomes, postsecondary and employment may only name learners of the written years, so they differ
-    for name in ("learners.csv", "cte_courses.csv", "work_based_learning.csv", "credentials.csv",
-                 "early_postsecondary.csv", "employer_activity.csv", "stakeholder_survey.csv"):
-        assert (tmp_path / "aurora" / "2024" / name).read_bytes() == (data / "aurora" / "2024" / name).read_bytes()
+    for name in (
+        "learners.csv",
+        "cte_courses.csv",
+        "work_based_learning.csv",
+        "credentials.csv",
+        "early_postsecondary.csv",
+        "employer_activity.csv",
+        "stakeholder_survey.csv",
+    ):
+        assert (tmp_path / "aurora" / "2024" / name).read_bytes() == (
+            data / "aurora" / "2024" / name
+        ).read_bytes()
 
 
 def test_sizes_scale(frames, tmp_path, registry):
     from pathways.demo import write_demo_data
 
     counts = {pid: len(frames[(pid, 2024, "learners")]) for pid in PARTNERSHIPS}
-    assert 1200 <= counts["denver"] <= 1800 and 650 <= counts["aurora"] <= 1000 and 100 <= counts["san-luis-valley"] <= 200
+    assert (
+        1200 <= counts["denver"] <= 1800
+        and 650 <= counts["aurora"] <= 1000
+        and 100 <= counts["san-luis-valley"] <= 200
+    )
     write_demo_data(tmp_path, registry, seed=5, scale=0.3, partnerships=["aurora"], years=[2024])
     larger = (tmp_path / "aurora" / "2024" / "learners.csv").read_text(encoding="utf-8").count("\n") - 1
     assert larger == pytest.approx(3 * counts["aurora"], rel=0.1)
@@ -221,8 +241,17 @@ def full_size(tmp_path_factory, registry) -> tuple[Path, dict[str, float]]:
     return data, calibration_figures(data, registry)
 
 
-@pytest.mark.parametrize("name", ["learners_in_pathways_ratio", "credentials_earned_ratio", "learners_in_wbl_ratio",
-                                  "odds_ratio_2-4 courses", "odds_ratio_5+ courses", "odds_ratio_mentorship"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "learners_in_pathways_ratio",
+        "credentials_earned_ratio",
+        "learners_in_wbl_ratio",
+        "odds_ratio_2-4 courses",
+        "odds_ratio_5+ courses",
+        "odds_ratio_mentorship",
+    ],
+)
 def test_denver_states_the_published_figures(full_size, name):
     from pathways.demo.calibration import TARGETS
 
@@ -237,9 +266,17 @@ def test_the_calibrated_counts_are_the_learners_in_the_files(full_size):
     data, figures = full_size
     for year in (2019, 2024):
         folder = data / "denver" / str(year)
-        high_school = {r["learner_id"] for r in _csv_rows(folder / "learners.csv") if 9 <= int(r["grade_level"]) <= 12}
-        in_pathways = {r["learner_id"] for r in _csv_rows(folder / "cte_courses.csv") if r["is_completed"] == "true"}
-        in_wbl = {r["learner_id"] for r in _csv_rows(folder / "work_based_learning.csv") if r["is_completed"] == "true"}
+        high_school = {
+            r["learner_id"] for r in _csv_rows(folder / "learners.csv") if 9 <= int(r["grade_level"]) <= 12
+        }
+        in_pathways = {
+            r["learner_id"] for r in _csv_rows(folder / "cte_courses.csv") if r["is_completed"] == "true"
+        }
+        in_wbl = {
+            r["learner_id"]
+            for r in _csv_rows(folder / "work_based_learning.csv")
+            if r["is_completed"] == "true"
+        }
         assert figures[f"learners_in_pathways_{year}"] == len(high_school & in_pathways)
         assert figures[f"learners_in_wbl_{year}"] == len(high_school & in_wbl)
         assert figures[f"credentials_earned_{year}"] == len(_csv_rows(folder / "credentials.csv"))
@@ -266,8 +303,9 @@ def _odds_data(data: Path, pid: str, cohort: int) -> pd.DataFrame:
 
     h = load_history(data, pid, cohort)
     outcomes = h.frame("hs_outcomes")
-    members = outcomes[(outcomes["cohort_year"] == cohort)
-                       & ~outcomes["exit_type"].isin(["transferred_out", "deceased"])].copy()
+    members = outcomes[
+        (outcomes["cohort_year"] == cohort) & ~outcomes["exit_type"].isin(["transferred_out", "deceased"])
+    ].copy()
     members["graduated"] = members["exit_type"].str.startswith("graduated").astype(float)
     cte = h.frame("cte_courses")
     done = cte[cte["is_completed"].fillna(False)].drop_duplicates(["learner_id", "pathway_id", "course_id"])
@@ -290,16 +328,21 @@ def test_an_independent_regression_recovers_the_built_in_odds_ratios(full_size):
 
     data, figures = full_size
     d = _odds_data(data, "denver", 2024)
-    x = pd.DataFrame({
-        "const": 1.0,
-        "2-4 courses": d["courses"].between(2, 4).astype(float),
-        "5+ courses": (d["courses"] >= 5).astype(float),
-        "mentorship": d["mentorship"],
-    })
+    x = pd.DataFrame(
+        {
+            "const": 1.0,
+            "2-4 courses": d["courses"].between(2, 4).astype(float),
+            "5+ courses": (d["courses"] >= 5).astype(float),
+            "mentorship": d["mentorship"],
+        }
+    )
     covariates = {
-        "sex": d["sex"].astype(str), "race_ethnicity": d["race_ethnicity"].astype(str),
-        **{col: d[col].astype("object").map({True: "yes", False: "no"}).fillna("unknown")
-           for col in ("is_economically_disadvantaged", "is_english_learner", "has_disability")},
+        "sex": d["sex"].astype(str),
+        "race_ethnicity": d["race_ethnicity"].astype(str),
+        **{
+            col: d[col].astype("object").map({True: "yes", False: "no"}).fillna("unknown")
+            for col in ("is_economically_disadvantaged", "is_english_learner", "has_disability")
+        },
     }
     reference = {"sex": "female", "race_ethnicity": "white"}
     for col, values in covariates.items():
@@ -325,13 +368,18 @@ def _raw_rate_rows(data: Path, registry, pid: str, year: int) -> pd.DataFrame:
     from pathways.submission import load_history
 
     ctx = Ctx(load_history(data, pid, year), registry.get(pid), registry.min_cell_size)
-    rows = [*pathways_.cte_participation(ctx), *credentials.credential_attainment(ctx),
-            *wbl.wbl_participation(ctx), *graduation.on_time_graduation(ctx)]
+    rows = [
+        *pathways_.cte_participation(ctx),
+        *credentials.credential_attainment(ctx),
+        *wbl.wbl_participation(ctx),
+        *graduation.on_time_graduation(ctx),
+    ]
     frame = pd.DataFrame(rows)
     frame = frame[frame["measure"] == "rate"].copy()
     frame["complement"] = frame["denominator"] - frame["numerator"]
-    frame["group_size"] = [ctx.group_sizes.get((g, v), 0)
-                           for g, v in zip(frame.group_type, frame.group_value, strict=True)]
+    frame["group_size"] = [
+        ctx.group_sizes.get((g, v), 0) for g, v in zip(frame.group_type, frame.group_value, strict=True)
+    ]
     return frame
 
 
@@ -348,10 +396,18 @@ def test_tiny_unknown_groups_sit_beside_large_focal_groups(full_size, registry, 
     for flag in ("is_english_learner", "has_disability"):
         unknown = rows[(rows.group_type == flag) & (rows.group_value == "unknown")]
         focal = rows[(rows.group_type == flag) & (rows.group_value == "true")]
-        assert (_small(unknown.group_size) | _small(unknown.denominator) | _small(unknown.numerator)
-                | _small(unknown.complement)).any(), (pid, flag)
+        assert (
+            _small(unknown.group_size)
+            | _small(unknown.denominator)
+            | _small(unknown.numerator)
+            | _small(unknown.complement)
+        ).any(), (pid, flag)
         assert len(focal) == 4 and (focal.group_size >= 90).all() and (focal.denominator >= 10).all(), (
-            pid, flag, focal.group_size.tolist(), focal.denominator.tolist())
+            pid,
+            flag,
+            focal.group_size.tolist(),
+            focal.denominator.tolist(),
+        )
 
 
 def test_the_san_luis_valley_has_groups_to_suppress_and_to_code(full_size, registry):
@@ -359,15 +415,24 @@ def test_the_san_luis_valley_has_groups_to_suppress_and_to_code(full_size, regis
     learners with (or without) the outcome is under 10, which top/bottom coding shows as a bound."""
     data, _ = full_size
     rows = _raw_rate_rows(data, registry, "san-luis-valley", 2024)
-    groups = rows[rows.group_type.isin(["sex", "race_ethnicity", "is_economically_disadvantaged",
-                                        "is_english_learner", "has_disability"])]
+    groups = rows[
+        rows.group_type.isin(
+            ["sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability"]
+        )
+    ]
     tiny = groups[_small(groups.group_size)]
-    coded = groups[(groups.group_size >= 10) & (groups.denominator >= 10) & (groups.group_value != "unknown")
-                   & (_small(groups.numerator) | _small(groups.complement))]
+    coded = groups[
+        (groups.group_size >= 10)
+        & (groups.denominator >= 10)
+        & (groups.group_value != "unknown")
+        & (_small(groups.numerator) | _small(groups.complement))
+    ]
     assert tiny[["group_type", "group_value"]].drop_duplicates().shape[0] >= 3
     assert coded[["group_type", "group_value"]].drop_duplicates().shape[0] >= 3
     denver = _raw_rate_rows(data, registry, "denver", 2024)
-    assert not _small(denver[denver.group_type == "race_ethnicity"].group_size).any()  # Denver's groups are larger
+    assert not _small(
+        denver[denver.group_type == "race_ethnicity"].group_size
+    ).any()  # Denver's groups are larger
 
 
 def test_aurora_employers_are_in_construction_and_healthcare(full_size):

@@ -32,13 +32,16 @@ def test_the_first_pass_finds_what_the_suite_finds(good, tmp_path, name):
     edit = corpus.BAD[name][0] if name in corpus.BAD else corpus.GOOD[name]
     root = corpus.make_variant(good, tmp_path / "data" / corpus.PID, edit)
     fast = validate_submission(root / "2024", 2024, partnership_id=corpus.PID, history_dir=root)
-    full = validate_submission(root / "2024", 2024, partnership_id=corpus.PID, history_dir=root,
-                               docs_dir=tmp_path / "docs")
+    full = validate_submission(
+        root / "2024", 2024, partnership_id=corpus.PID, history_dir=root, docs_dir=tmp_path / "docs"
+    )
     assert (fast.passed, _findings(fast)) == (full.passed, _findings(full))
 
 
-@pytest.mark.parametrize("low,high", [(0, 0), (0, 9), (1, 12), (9, 10), (0, 100), (17, 230), (1999, 2031),
-                                      (0, 1000), (5, 5), (99, 1001)])
+@pytest.mark.parametrize(
+    "low,high",
+    [(0, 0), (0, 9), (1, 12), (9, 10), (0, 100), (17, 230), (1999, 2031), (0, 1000), (5, 5), (99, 1001)],
+)
 def test_a_range_regex_matches_exactly_the_numbers_of_its_range(low, high):
     pattern = re.compile(int_range_regex(low, high))
     for n in range(0, max(high * 2, 50) + 1):

@@ -18,14 +18,24 @@ import pytest
 def _report_modules(repo: Path) -> set[str]:
     from pathways.notebook_specs import imported_modules
 
-    return set().union(*(imported_modules(p.read_text(encoding="utf-8")) for p in (repo / "notebooks").glob("*.py")))
+    return set().union(
+        *(imported_modules(p.read_text(encoding="utf-8")) for p in (repo / "notebooks").glob("*.py"))
+    )
 
 
 def test_the_report_notebooks_hash_covers_the_engine_and_the_gate_but_not_the_book(repo):
     from pathways.notebook_specs import PACKAGE, module_closure
 
-    reached = {p.relative_to(PACKAGE).as_posix() for p in module_closure(_report_modules(repo) | {"pathways"})}
-    assert {"report.py", "overview.py", "indicators/engine.py", "validation/gate.py", "__init__.py"} <= reached
+    reached = {
+        p.relative_to(PACKAGE).as_posix() for p in module_closure(_report_modules(repo) | {"pathways"})
+    }
+    assert {
+        "report.py",
+        "overview.py",
+        "indicators/engine.py",
+        "validation/gate.py",
+        "__init__.py",
+    } <= reached
     assert not reached & {"book.py", "publish.py", "cli.py", "audit.py", "run.py", "executors.py"}
 
 
@@ -35,12 +45,16 @@ def test_every_module_a_notebook_loads_is_in_its_hash(repo):
     from pathways.notebook_specs import module_closure
 
     modules = sorted(_report_modules(repo))
-    code = ("import importlib, sys\n"
-            f"for m in {modules!r}:\n"
-            "    try:\n        importlib.import_module(m)\n    except ImportError:\n        pass\n"
-            "print('\\n'.join(sorted(getattr(sys.modules[m], '__file__', '') or '' for m in sys.modules "
-            "if m.split('.')[0] == 'pathways')))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    try:\n        importlib.import_module(m)\n    except ImportError:\n        pass\n"
+        "print('\\n'.join(sorted(getattr(sys.modules[m], '__file__', '') or '' for m in sys.modules "
+        "if m.split('.')[0] == 'pathways')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
     loaded = {Path(line).resolve() for line in proc.stdout.split() if line}
     reached = {p.resolve() for p in module_closure(set(modules) | {"pathways"})}
     assert loaded, proc.stderr
@@ -68,7 +82,12 @@ def test_a_change_reruns_exactly_the_notebooks_whose_code_it_touches(package_cop
         return notebook_specs.code_digest({"pathways.report"}), notebook_specs.code_digest(set())
 
     report, plain = digests()
-    for name in ("book.py", "publish.py", "book_assets/_static/pathways.css", "book_assets/_templates/layout.html"):
+    for name in (
+        "book.py",
+        "publish.py",
+        "book_assets/_static/pathways.css",
+        "book_assets/_templates/layout.html",
+    ):
         with open(package_copy / name, "a", encoding="utf-8") as fh:
             fh.write("\n")
         assert digests() == (report, plain), f"{name} changed a notebook's hash"

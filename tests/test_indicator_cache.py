@@ -21,9 +21,23 @@ def submission(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("cache-data")
     write_submission(make_frames(400, years=range(2022, 2025), seed=3), data, "syn")
-    registry = Registry.model_validate({"min_cell_size": 10, "partnerships": [{
-        "id": "syn", "name": "Syn", "region": "r", "convener": "c", "partners": [{"name": "X", "sector": "k12"}],
-        "baseline_year": 2022, "living_wage_usd": 40000, "tuition_per_credit_usd": 200}]})
+    registry = Registry.model_validate(
+        {
+            "min_cell_size": 10,
+            "partnerships": [
+                {
+                    "id": "syn",
+                    "name": "Syn",
+                    "region": "r",
+                    "convener": "c",
+                    "partners": [{"name": "X", "sector": "k12"}],
+                    "baseline_year": 2022,
+                    "living_wage_usd": 40000,
+                    "tuition_per_credit_usd": 200,
+                }
+            ],
+        }
+    )
     return data, registry
 
 
@@ -108,7 +122,8 @@ def test_nothing_in_the_cache_folder_is_unpickled(submission, tmp_path, monkeypa
         (folder / f"indicators-{key}.pkl").write_bytes(pickle.dumps(planted))
         (folder / f"indicators-{key}.parquet").write_bytes(pickle.dumps(planted))
         (folder / f"indicators-{key}.sha256").write_text(
-            cache.hashlib.sha256(pickle.dumps(planted)).hexdigest(), encoding="ascii")
+            cache.hashlib.sha256(pickle.dumps(planted)).hexdigest(), encoding="ascii"
+        )
     rows = compute_series(data, registry, "syn", 2024)
     assert not marker.exists()
     assert sorted(rows.school_year.unique()) == [2022, 2023, 2024]

@@ -24,8 +24,17 @@ PID = "test-partnership"
 
 
 def partnership(**over) -> Partnership:
-    base = dict(id=PID, name="Test", region="r", convener="c", partners=[{"name": "X", "sector": "k12"}],
-                baseline_year=2023, living_wage_usd=30000, tuition_per_credit_usd=100, goals=[])
+    base = dict(
+        id=PID,
+        name="Test",
+        region="r",
+        convener="c",
+        partners=[{"name": "X", "sector": "k12"}],
+        baseline_year=2023,
+        living_wage_usd=30000,
+        tuition_per_credit_usd=100,
+        goals=[],
+    )
     base.update(over)
     return Partnership.model_validate(base)
 
@@ -43,87 +52,199 @@ def write(data: Path, year: int, name: str, columns: str, rows: list[tuple]) -> 
     frame[spec.column_names].to_csv(folder / spec.filename, index=False)
 
 
-LEARNER_COLS = ("learner_id school_year school_id grade_level cohort_year sex race_ethnicity "
-                "is_economically_disadvantaged is_english_learner has_disability has_icap")
+LEARNER_COLS = (
+    "learner_id school_year school_id grade_level cohort_year sex race_ethnicity "
+    "is_economically_disadvantaged is_english_learner has_disability has_icap"
+)
 
 
 def build(data: Path, *, skip: tuple[str, ...] = (), icap: bool = True) -> Path:
-    write(data, 2023, "learners", LEARNER_COLS, [
-        ("L1", 2023, "S", 11, 2024, "female", "hispanic_latino", "true", "false", "false", ""),
-        ("L2", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
-        ("L3", 2023, "S", 10, 2025, "female", "white", "", "false", "false", ""),
-        ("X1", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
-        ("X2", 2023, "S", 11, 2024, "male", "white", "false", "false", "true", ""),
-        ("G1", 2023, "S", 12, 2023, "female", "asian", "true", "true", "false", ""),
-        ("G2", 2023, "S", 12, 2023, "male", "asian", "true", "false", "false", ""),
-    ])
-    write(data, 2024, "learners", LEARNER_COLS, [
-        ("L1", 2024, "S", 12, 2024, "female", "hispanic_latino", "true", "false", "false", "true" if icap else ""),
-        ("L2", 2024, "S", 12, 2024, "male", "white", "false", "false", "false", "false" if icap else ""),
-        ("L3", 2024, "S", 11, 2025, "female", "white", "", "false", "false", ""),
-        ("L4", 2024, "S", 9, 2027, "male", "asian", "false", "true", "false", "true" if icap else ""),
-        ("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", ""),
-    ])
+    write(
+        data,
+        2023,
+        "learners",
+        LEARNER_COLS,
+        [
+            ("L1", 2023, "S", 11, 2024, "female", "hispanic_latino", "true", "false", "false", ""),
+            ("L2", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
+            ("L3", 2023, "S", 10, 2025, "female", "white", "", "false", "false", ""),
+            ("X1", 2023, "S", 11, 2024, "male", "white", "false", "false", "false", ""),
+            ("X2", 2023, "S", 11, 2024, "male", "white", "false", "false", "true", ""),
+            ("G1", 2023, "S", 12, 2023, "female", "asian", "true", "true", "false", ""),
+            ("G2", 2023, "S", 12, 2023, "male", "asian", "true", "false", "false", ""),
+        ],
+    )
+    write(
+        data,
+        2024,
+        "learners",
+        LEARNER_COLS,
+        [
+            (
+                "L1",
+                2024,
+                "S",
+                12,
+                2024,
+                "female",
+                "hispanic_latino",
+                "true",
+                "false",
+                "false",
+                "true" if icap else "",
+            ),
+            ("L2", 2024, "S", 12, 2024, "male", "white", "false", "false", "false", "false" if icap else ""),
+            ("L3", 2024, "S", 11, 2025, "female", "white", "", "false", "false", ""),
+            ("L4", 2024, "S", 9, 2027, "male", "asian", "false", "true", "false", "true" if icap else ""),
+            ("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", ""),
+        ],
+    )
     for y in (2023, 2024):
-        write(data, y, "pathways", "pathway_id pathway_name industry_sector is_high_demand nontraditional_gender", [
-            ("P1", "Nursing", "healthcare", "true", "male"),
-            ("P2", "Carpentry", "construction", "false", "female"),
-        ])
+        write(
+            data,
+            y,
+            "pathways",
+            "pathway_id pathway_name industry_sector is_high_demand nontraditional_gender",
+            [
+                ("P1", "Nursing", "healthcare", "true", "male"),
+                ("P2", "Carpentry", "construction", "false", "female"),
+            ],
+        )
     cte = "learner_id school_year pathway_id course_id credits is_completed"
-    write(data, 2023, "cte_courses", cte, [
-        ("L1", 2023, "P1", "C1", 1, "true"), ("L2", 2023, "P2", "C5", 1, "true"), ("L3", 2023, "P1", "C1", 1, "false"),
-    ])
-    write(data, 2024, "cte_courses", cte, [
-        ("L1", 2024, "P1", "C2", 1, "true"), ("L2", 2024, "P2", "C6", 1, "false"),
-        ("L3", 2024, "P1", "C1", 1, "true"), ("L5", 2024, "P1", "C1", 1, "true"),
-    ])
+    write(
+        data,
+        2023,
+        "cte_courses",
+        cte,
+        [
+            ("L1", 2023, "P1", "C1", 1, "true"),
+            ("L2", 2023, "P2", "C5", 1, "true"),
+            ("L3", 2023, "P1", "C1", 1, "false"),
+        ],
+    )
+    write(
+        data,
+        2024,
+        "cte_courses",
+        cte,
+        [
+            ("L1", 2024, "P1", "C2", 1, "true"),
+            ("L2", 2024, "P2", "C6", 1, "false"),
+            ("L3", 2024, "P1", "C1", 1, "true"),
+            ("L5", 2024, "P1", "C1", 1, "true"),
+        ],
+    )
     cred = "learner_id school_year credential_id credential_name credential_type is_credential_of_value earned_date"
-    write(data, 2024, "credentials", cred, [
-        ("L1", 2024, "K1", "CNA", "industry_certification", "true", "2024-03-01"),
-        ("L1", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
-        ("L5", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
-    ])
+    write(
+        data,
+        2024,
+        "credentials",
+        cred,
+        [
+            ("L1", 2024, "K1", "CNA", "industry_certification", "true", "2024-03-01"),
+            ("L1", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
+            ("L5", 2024, "K2", "CPR", "industry_certification", "false", "2024-03-02"),
+        ],
+    )
     wbl = "learner_id school_year wbl_type employer_id hours is_paid is_completed"
     write(data, 2023, "work_based_learning", wbl, [("L1", 2023, "job_shadow", "E1", 4, "false", "true")])
-    write(data, 2024, "work_based_learning", wbl, [
-        ("L3", 2024, "internship", "E1", 40, "true", "true"),
-        ("L4", 2024, "job_shadow", "E2", 4, "false", "true"),
-        ("L4", 2024, "job_shadow", "E3", 4, "false", "false"),
-        ("L5", 2024, "job_shadow", "E2", 4, "false", "true"),
-    ])
+    write(
+        data,
+        2024,
+        "work_based_learning",
+        wbl,
+        [
+            ("L3", 2024, "internship", "E1", 40, "true", "true"),
+            ("L4", 2024, "job_shadow", "E2", 4, "false", "true"),
+            ("L4", 2024, "job_shadow", "E3", 4, "false", "false"),
+            ("L5", 2024, "job_shadow", "E2", 4, "false", "true"),
+        ],
+    )
     if "early_postsecondary" not in skip:
-        write(data, 2024, "early_postsecondary",
-              "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned", [
-                  ("L1", 2024, "CC", "BIO101", "P1", 3, 3), ("L2", 2024, "CC", "ENG101", "", 3, 0),
-                  ("L5", 2024, "CC", "MAT101", "", 4, 4),
-              ])
+        write(
+            data,
+            2024,
+            "early_postsecondary",
+            "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned",
+            [
+                ("L1", 2024, "CC", "BIO101", "P1", 3, 3),
+                ("L2", 2024, "CC", "ENG101", "", 3, 0),
+                ("L5", 2024, "CC", "MAT101", "", 4, 4),
+            ],
+        )
     if "early_postsecondary" in skip:
-        write(data, 2023, "early_postsecondary",
-              "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned",
-              [("L1", 2023, "CC", "BIO101", "P1", 3, 3)])
-    write(data, 2023, "hs_outcomes", "learner_id cohort_year exit_type",
-          [("G1", 2023, "graduated_regular_diploma"), ("G2", 2023, "dropped_out")])
-    write(data, 2024, "hs_outcomes", "learner_id cohort_year exit_type", [
-        ("L1", 2024, "graduated_advanced_diploma"), ("L2", 2024, "graduated_regular_diploma"),
-        ("X1", 2024, "transferred_out"), ("X2", 2024, "dropped_out"),
-    ])
-    write(data, 2024, "postsecondary", "learner_id hs_graduation_year academic_year institution_id "
-          "institution_sector is_enrolled_fall credential_earned",
-          [("G1", 2023, 2024, "CC", "public_two_year", "true", "none")])
+        write(
+            data,
+            2023,
+            "early_postsecondary",
+            "learner_id school_year institution_id course_id pathway_id credits_attempted credits_earned",
+            [("L1", 2023, "CC", "BIO101", "P1", 3, 3)],
+        )
+    write(
+        data,
+        2023,
+        "hs_outcomes",
+        "learner_id cohort_year exit_type",
+        [("G1", 2023, "graduated_regular_diploma"), ("G2", 2023, "dropped_out")],
+    )
+    write(
+        data,
+        2024,
+        "hs_outcomes",
+        "learner_id cohort_year exit_type",
+        [
+            ("L1", 2024, "graduated_advanced_diploma"),
+            ("L2", 2024, "graduated_regular_diploma"),
+            ("X1", 2024, "transferred_out"),
+            ("X2", 2024, "dropped_out"),
+        ],
+    )
+    write(
+        data,
+        2024,
+        "postsecondary",
+        "learner_id hs_graduation_year academic_year institution_id "
+        "institution_sector is_enrolled_fall credential_earned",
+        [("G1", 2023, 2024, "CC", "public_two_year", "true", "none")],
+    )
     emp = "learner_id year quarter employer_id naics_sector wages_usd"
-    write(data, 2023, "employment", emp, [
-        ("G1", 2023, 2, "E1", "62", 3000), ("G1", 2023, 3, "E1", "62", 4000), ("G1", 2023, 4, "E1", "62", 5000),
-        ("G2", 2023, 1, "E2", "23", 10000), ("G2", 2023, 2, "E2", "23", 10000),
-        ("G2", 2023, 3, "E2", "23", 10000), ("G2", 2023, 4, "E2", "23", 10000),
-    ])
-    write(data, 2024, "employer_activity", "employer_id school_year industry_sector activity participant_count", [
-        ("E1", 2024, "healthcare", "teacher_externship", 4), ("E9", 2024, "construction", "hire_of_graduate", 2),
-        ("E9", 2024, "construction", "critical_job_filled", 1),
-    ])
+    write(
+        data,
+        2023,
+        "employment",
+        emp,
+        [
+            ("G1", 2023, 2, "E1", "62", 3000),
+            ("G1", 2023, 3, "E1", "62", 4000),
+            ("G1", 2023, 4, "E1", "62", 5000),
+            ("G2", 2023, 1, "E2", "23", 10000),
+            ("G2", 2023, 2, "E2", "23", 10000),
+            ("G2", 2023, 3, "E2", "23", 10000),
+            ("G2", 2023, 4, "E2", "23", 10000),
+        ],
+    )
+    write(
+        data,
+        2024,
+        "employer_activity",
+        "employer_id school_year industry_sector activity participant_count",
+        [
+            ("E1", 2024, "healthcare", "teacher_externship", 4),
+            ("E9", 2024, "construction", "hire_of_graduate", 2),
+            ("E9", 2024, "construction", "critical_job_filled", 1),
+        ],
+    )
     items = "goal_effectiveness resource_use engagement_quality learner_impact partnership_dynamics overall_satisfaction"
-    write(data, 2024, "stakeholder_survey", "respondent_id school_year stakeholder_type " + items, [
-        ("R1", 2024, "employer", 5, 4, 4, 4, 4, 4), ("R2", 2024, "k12", "", 2, 2, 2, 2, 2),
-    ])
+    write(
+        data,
+        2024,
+        "stakeholder_survey",
+        "respondent_id school_year stakeholder_type " + items,
+        [
+            ("R1", 2024, "employer", 5, 4, 4, 4, 4, 4),
+            ("R2", 2024, "k12", "", 2, 2, 2, 2, 2),
+        ],
+    )
     return data
 
 
@@ -134,8 +255,12 @@ def table(tmp_path_factory) -> pd.DataFrame:
 
 
 def one(table, indicator, measure="rate", group_type="all", group_value="all") -> pd.Series:
-    rows = table[(table.indicator_id == indicator) & (table.measure == measure) & (table.group_type == group_type)
-                 & (table.group_value == group_value)]
+    rows = table[
+        (table.indicator_id == indicator)
+        & (table.measure == measure)
+        & (table.group_type == group_type)
+        & (table.group_value == group_value)
+    ]
     assert len(rows) == 1, (indicator, measure, group_type, group_value, rows)
     return rows.iloc[0]
 
@@ -167,8 +292,11 @@ def test_gaps_only_for_the_five_learner_breakdowns(table):
     assert len(sector) and len(years)
     for part in (sector, years):
         assert part.gap_pp.isna().all() and part.gap_moe_pp.isna().all() and part.is_gap.isna().all()
-    learner = rows[rows.group_type.isin(["sex", "race_ethnicity", "is_economically_disadvantaged",
-                                         "is_english_learner", "has_disability"])]
+    learner = rows[
+        rows.group_type.isin(
+            ["sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability"]
+        )
+    ]
     assert learner.gap_pp.notna().any()
 
 
@@ -196,7 +324,9 @@ def test_credentials(table):
 def test_work_based_learning(table):
     assert rate(table, "wbl_participation") == (2, 4)  # L3, L4
     assert one(table, "wbl_by_type", "learners", "wbl_type", "job_shadow").value == 2  # L4, L5
-    assert one(table, "wbl_by_type", "employers", "wbl_type", "job_shadow").value == 1  # E2 (E3 not completed)
+    assert (
+        one(table, "wbl_by_type", "employers", "wbl_type", "job_shadow").value == 1
+    )  # E2 (E3 not completed)
     assert one(table, "wbl_by_type", "learners").value == 3
     assert rate(table, "concentrator_wbl") == (1, 1)  # L1's job shadow of 2023
     assert one(table, "teacher_externships", "teachers").value == 4
@@ -288,10 +418,20 @@ def test_blank_optional_column_is_not_submitted(tmp_path):
 
 
 def test_denominator_of_zero_is_not_available(tmp_path):
-    write(tmp_path, 2024, "learners", LEARNER_COLS,
-          [("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", "true")])
-    write(tmp_path, 2024, "cte_courses", "learner_id school_year pathway_id course_id credits is_completed",
-          [("L5", 2024, "P1", "C1", 1, "true")])
+    write(
+        tmp_path,
+        2024,
+        "learners",
+        LEARNER_COLS,
+        [("L5", 2024, "S", 8, 2028, "female", "asian", "false", "false", "false", "true")],
+    )
+    write(
+        tmp_path,
+        2024,
+        "cte_courses",
+        "learner_id school_year pathway_id course_id credits is_completed",
+        [("L5", 2024, "P1", "C1", 1, "true")],
+    )
     table = compute_year(load_history(tmp_path, PID, 2024), partnership(), 10)
     row = one(table, "cte_participation")
     assert row.status == "not_available" and "grades 9-12" in row.note and math.isnan(row.value)
@@ -317,7 +457,10 @@ def test_suppression_applied_in_compute_year(table, tmp_path):
     data = build(tmp_path)
     small = compute_year(load_history(data, PID, 2024), partnership(), 3)
     r = one(small, "cte_participation")  # 2 of 4: both sides below 3
-    assert r.suppressed and r.suppression_reason == "fewer than 3 learners counted in the rate, and fewer than 3 not"
+    assert (
+        r.suppressed
+        and r.suppression_reason == "fewer than 3 learners counted in the rate, and fewer than 3 not"
+    )
     assert r[["numerator", "denominator", "value", "ci_low", "ci_high"]].isna().all()
     # 1 of 4 would read "at most 75%" with its denominator, but the 4 learners 9-12 are 2 women
     # and 2 men, both groups hidden (below 3): 4 learners in two groups known to be below 3 are
@@ -342,24 +485,30 @@ def test_threshold_and_complementary_suppression_in_compute_year():
 
     n = 24
     el = ["true"] * 10 + ["false"] * 9 + [None] * 5
-    learners = pd.DataFrame({
-        "learner_id": pd.array([f"A{i}" for i in range(n)], dtype="string"),
-        "school_year": pd.array([2024] * n, dtype="Int64"), "school_id": pd.array(["S"] * n, dtype="string"),
-        "grade_level": pd.array([10] * n, dtype="Int64"), "cohort_year": pd.array([2026] * n, dtype="Int64"),
-        "sex": pd.array(["female", "male"] * 12, dtype="string"),
-        "race_ethnicity": pd.array(["white"] * 20 + ["asian"] * 4, dtype="string"),
-        "is_economically_disadvantaged": pd.array([False] * n, dtype="boolean"),
-        "is_english_learner": pd.array([None if v is None else v == "true" for v in el], dtype="boolean"),
-        "has_disability": pd.array([False] * n, dtype="boolean"),
-        "has_icap": pd.array([False] * n, dtype="boolean"),
-    })
+    learners = pd.DataFrame(
+        {
+            "learner_id": pd.array([f"A{i}" for i in range(n)], dtype="string"),
+            "school_year": pd.array([2024] * n, dtype="Int64"),
+            "school_id": pd.array(["S"] * n, dtype="string"),
+            "grade_level": pd.array([10] * n, dtype="Int64"),
+            "cohort_year": pd.array([2026] * n, dtype="Int64"),
+            "sex": pd.array(["female", "male"] * 12, dtype="string"),
+            "race_ethnicity": pd.array(["white"] * 20 + ["asian"] * 4, dtype="string"),
+            "is_economically_disadvantaged": pd.array([False] * n, dtype="boolean"),
+            "is_english_learner": pd.array([None if v is None else v == "true" for v in el], dtype="boolean"),
+            "has_disability": pd.array([False] * n, dtype="boolean"),
+            "has_icap": pd.array([False] * n, dtype="boolean"),
+        }
+    )
     table = compute_year(history_from_frames({"learners": learners}, 2024), partnership(), 10)
     assert rate(table, "icap_completion") == (0, 24)
     assert rate(table, "icap_completion", "is_english_learner", "true") == (0, 10)  # exactly N: shown
     for value in ("false", "unknown"):
         r = one(table, "icap_completion", "rate", "is_english_learner", value)
         assert r.suppressed and r.suppression_reason == "fewer than 10 learners in the group"
-        assert r[["numerator", "denominator", "value", "ci_low", "ci_high", "gap_pp", "gap_moe_pp"]].isna().all()
+        assert (
+            r[["numerator", "denominator", "value", "ci_low", "ci_high", "gap_pp", "gap_moe_pp"]].isna().all()
+        )
     white = one(table, "icap_completion", "rate", "race_ethnicity", "white")
     assert white.suppressed and white.suppression_reason == COMPLEMENTARY and math.isnan(white.denominator)
     assert rate(table, "icap_completion", "sex", "female") == (0, 12)

@@ -50,8 +50,11 @@ def test_cte_participation_matches_an_independent_count(denver):
     with open(folder / "learners.csv", newline="", encoding="utf-8-sig") as fh:
         high_school = {r["learner_id"] for r in csv.DictReader(fh) if 9 <= int(r["grade_level"]) <= 12}
     with open(folder / "cte_courses.csv", newline="", encoding="utf-8-sig") as fh:
-        completed = {r["learner_id"] for r in csv.DictReader(fh)
-                     if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")}
+        completed = {
+            r["learner_id"]
+            for r in csv.DictReader(fh)
+            if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")
+        }
     r = export[(export.indicator_id == "cte_participation") & (export.group_type == "all")].iloc[0]
     assert (r.numerator, r.denominator) == (len(high_school & completed), len(high_school))
 
@@ -99,8 +102,12 @@ def test_denver_shows_its_focal_groups(denver):
     from pathways.suppression import COMPLEMENTARY
 
     _, _, export = denver
-    rates = export[(export.measure == "rate") & (export.status == "ok") & export.group_type.isin(FOCAL)
-                   & (export.group_value == "true")]
+    rates = export[
+        (export.measure == "rate")
+        & (export.status == "ok")
+        & export.group_type.isin(FOCAL)
+        & (export.group_value == "true")
+    ]
     assert len(rates) >= 3 * 15
     assert not (rates.suppression_reason == COMPLEMENTARY).any()
     assert rates.shown_as.isin(["exact", "at_least", "at_most"]).mean() > 0.9
@@ -121,7 +128,10 @@ def test_no_suppressed_or_coded_row_carries_a_number(denver, demo_data_small, re
         assert_no_hidden_numbers(table, registry.min_cell_size)
         # gaps are about learners: never on sectors or years since graduation
         assert set(table[table.gap_pp.notna() | table.is_gap.notna()].group_type) <= {
-            "sex", "race_ethnicity", *FOCAL}
+            "sex",
+            "race_ethnicity",
+            *FOCAL,
+        }
     odds = export[(export.indicator_id == "graduation_odds_by_cte") & export.suppressed]
     assert odds.note.isna().all()
 
@@ -137,7 +147,9 @@ def test_every_year_of_the_small_demo_passes_the_rule_4_audit(demo_data_small, r
     for pid in registry.ids:
         series = compute_series(demo_data_small, registry, pid, 2024)
         for year in sorted(series.school_year.unique()):
-            export = compute_export(demo_data_small, registry, pid, int(year), series=series[series.school_year <= year])
+            export = compute_export(
+                demo_data_small, registry, pid, int(year), series=series[series.school_year <= year]
+            )
             with open(tmp_path / "exports" / f"{pid}-{year}.csv", "w", encoding="utf-8", newline="") as fh:
                 write_export(export, fh, "csv")
     assert audit_version(tmp_path, data_dir=demo_data_small, registry=registry) == []

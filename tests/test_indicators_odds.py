@@ -10,9 +10,18 @@ from pathways.indicators.odds import distinct_rows, graduation_odds_by_cte, odds
 from pathways.indicators.synthetic import TRUE_ODDS, history_from_frames, make_frames
 from pathways.registry import Partnership
 
-P = Partnership.model_validate({"id": "syn", "name": "S", "region": "r", "convener": "c",
-                                "partners": [{"name": "X", "sector": "k12"}], "baseline_year": 2019,
-                                "living_wage_usd": 50000, "tuition_per_credit_usd": 100})
+P = Partnership.model_validate(
+    {
+        "id": "syn",
+        "name": "S",
+        "region": "r",
+        "convener": "c",
+        "partners": [{"name": "X", "sector": "k12"}],
+        "baseline_year": 2019,
+        "living_wage_usd": 50000,
+        "tuition_per_credit_usd": 100,
+    }
+)
 
 
 def by_term(rows):
@@ -37,7 +46,9 @@ def test_refuses_a_tiny_cohort():
     frames = make_frames(600, seed=2)
     rows = graduation_odds_by_cte(Ctx(history_from_frames(frames, 2024), P, 10))
     assert all(r["status"] == "not_available" for r in rows)
-    assert rows[0]["note"].startswith("not estimated: cohort of ") and "(at least 200 needed)" in rows[0]["note"]
+    assert (
+        rows[0]["note"].startswith("not estimated: cohort of ") and "(at least 200 needed)" in rows[0]["note"]
+    )
     assert all(np.isnan(r["value"]) for r in rows)
 
 
@@ -59,10 +70,14 @@ def test_same_outcome_for_everyone_is_refused():
     assert rows[0]["status"] == "not_available" and "same outcome" in rows[0]["note"]
 
 
-@pytest.mark.parametrize(("odds", "words"), [
-    (1.42, "42% higher odds of graduating on time"), (0.8, "20% lower odds of graduating on time"),
-    (3.0, "200% higher odds of graduating on time"),
-])
+@pytest.mark.parametrize(
+    ("odds", "words"),
+    [
+        (1.42, "42% higher odds of graduating on time"),
+        (0.8, "20% lower odds of graduating on time"),
+        (3.0, "200% higher odds of graduating on time"),
+    ],
+)
 def test_odds_words(odds, words):
     assert odds_words(odds) == words
 
@@ -97,9 +112,11 @@ def _graduate(frames, ctx, codes: set) -> None:
     """Cohort 2024 members among the learner codes ``codes`` all graduate (in ``frames``)."""
     out = frames["hs_outcomes"]
     assert len(out) == len(ctx.frames["hs_outcomes"])  # no row without an id: codes line up with rows
-    flip = (out["cohort_year"] == 2024).fillna(False).to_numpy() \
-        & np.isin(ctx.frames["hs_outcomes"]["lc"].to_numpy(), list(codes)) \
+    flip = (
+        (out["cohort_year"] == 2024).fillna(False).to_numpy()
+        & np.isin(ctx.frames["hs_outcomes"]["lc"].to_numpy(), list(codes))
         & ~out["exit_type"].isin(["transferred_out", "deceased"]).to_numpy()
+    )
     out.loc[flip, "exit_type"] = "graduated_regular_diploma"
 
 
@@ -146,5 +163,7 @@ def test_a_comparison_group_without_variation_refuses_the_model():
     _graduate(frames, ctx, set(lc[ctx.completed_course_count[lc] <= 1]))
     rows = graduation_odds_by_cte(Ctx(history_from_frames(frames, 2024), P, 10))
     assert all(r["status"] == "not_available" for r in rows)
-    assert rows[0]["note"] == ("not estimated: the comparison group (learners with 0-1 completed CTE courses) "
-                               "all had the same outcome")
+    assert rows[0]["note"] == (
+        "not estimated: the comparison group (learners with 0-1 completed CTE courses) "
+        "all had the same outcome"
+    )

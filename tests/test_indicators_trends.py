@@ -12,10 +12,17 @@ from pathways.indicators.goals import on_track
 from pathways.indicators.trends import change, change_label, gap_trend
 
 
-@pytest.mark.parametrize(("value", "ref", "measure", "expected"), [
-    (0.352, 0.300, "rate", 5.2), (152, 100, "count", 52.0), (500, 100, "count", 400.0), (88, 100, "usd", -12.0),
-    (5, 0, "count", math.nan), (3.2, 3.0, "mean", 0.2),
-])
+@pytest.mark.parametrize(
+    ("value", "ref", "measure", "expected"),
+    [
+        (0.352, 0.300, "rate", 5.2),
+        (152, 100, "count", 52.0),
+        (500, 100, "count", 400.0),
+        (88, 100, "usd", -12.0),
+        (5, 0, "count", math.nan),
+        (3.2, 3.0, "mean", 0.2),
+    ],
+)
 def test_change(value, ref, measure, expected):
     got = change(value, ref, measure)
     if math.isnan(expected):
@@ -24,17 +31,20 @@ def test_change(value, ref, measure, expected):
         assert got == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("c", "measure", "label"), [
-    (5.2, "rate", "up 5.2 points since 2019"),
-    (-1.0, "rate", "down 1.0 points since 2019"),
-    (0.01, "rate", "no change since 2019"),
-    (52.0, "count", "52% increase since 2019"),
-    (400.0, "count", "5.0x since 2019"),
-    (100.0, "count", "2.0x since 2019"),
-    (-12.0, "count", "12% decrease since 2019"),
-    (0.0, "usd", "no change since 2019"),
-    (0.2, "mean", "up 0.20 points since 2019"),
-])
+@pytest.mark.parametrize(
+    ("c", "measure", "label"),
+    [
+        (5.2, "rate", "up 5.2 points since 2019"),
+        (-1.0, "rate", "down 1.0 points since 2019"),
+        (0.01, "rate", "no change since 2019"),
+        (52.0, "count", "52% increase since 2019"),
+        (400.0, "count", "5.0x since 2019"),
+        (100.0, "count", "2.0x since 2019"),
+        (-12.0, "count", "12% decrease since 2019"),
+        (0.0, "usd", "no change since 2019"),
+        (0.2, "mean", "up 0.20 points since 2019"),
+    ],
+)
 def test_change_label(c, measure, label):
     assert change_label(c, measure, 2019) == label
 
@@ -43,26 +53,51 @@ def test_change_label_missing():
     assert change_label(math.nan, "rate", 2019) is None
 
 
-@pytest.mark.parametrize(("now", "then", "margin", "trend"), [
-    (-6.0, -12.0, 5.0, "narrowing"),  # 6 points closer to zero, margin 5
-    (-12.0, -10.0, 5.0, "no_clear_change"),
-    (9.0, 2.0, 1.8, "widening"),
-    (3.0, -5.0, 2.9, "no_clear_change"),  # reversed: 2 points closer to zero, within the margin
-    (15.0, -10.0, 5.0, "no_clear_change"),  # reversed and 5 points farther: not clearly wider
-    (21.0, -10.0, 5.0, "widening"),
-    (-6.0, math.nan, 5.0, None),
-])
+@pytest.mark.parametrize(
+    ("now", "then", "margin", "trend"),
+    [
+        (-6.0, -12.0, 5.0, "narrowing"),  # 6 points closer to zero, margin 5
+        (-12.0, -10.0, 5.0, "no_clear_change"),
+        (9.0, 2.0, 1.8, "widening"),
+        (3.0, -5.0, 2.9, "no_clear_change"),  # reversed: 2 points closer to zero, within the margin
+        (15.0, -10.0, 5.0, "no_clear_change"),  # reversed and 5 points farther: not clearly wider
+        (21.0, -10.0, 5.0, "widening"),
+        (-6.0, math.nan, 5.0, None),
+    ],
+)
 def test_gap_trend(now, then, margin, trend):
     assert gap_trend(now, then, margin) == trend
 
 
 # ------------------------------------------------------------------ a hand-made series
-def _r(year, indicator, value=math.nan, measure="rate", group_type="all", group_value="all", numerator=math.nan,
-       denominator=math.nan, shown_as="exact", gap=(math.nan, math.nan)):
-    return {"partnership_id": "p", "school_year": year, "indicator_id": indicator, "measure": measure,
-            "group_type": group_type, "group_value": group_value, "numerator": numerator,
-            "denominator": denominator, "value": value, "suppressed": shown_as == "suppressed",
-            "shown_as": shown_as, "status": "ok", "gap_pp": gap[0], "gap_moe_pp": gap[1]}
+def _r(
+    year,
+    indicator,
+    value=math.nan,
+    measure="rate",
+    group_type="all",
+    group_value="all",
+    numerator=math.nan,
+    denominator=math.nan,
+    shown_as="exact",
+    gap=(math.nan, math.nan),
+):
+    return {
+        "partnership_id": "p",
+        "school_year": year,
+        "indicator_id": indicator,
+        "measure": measure,
+        "group_type": group_type,
+        "group_value": group_value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "suppressed": shown_as == "suppressed",
+        "shown_as": shown_as,
+        "status": "ok",
+        "gap_pp": gap[0],
+        "gap_moe_pp": gap[1],
+    }
 
 
 HAND = [
@@ -71,7 +106,15 @@ HAND = [
     _r(2022, "cte_participation", 0.28, numerator=280, denominator=1000),
     _r(2023, "cte_participation", 0.30, numerator=360, denominator=1200),
     _r(2024, "cte_participation", 0.38, numerator=380, denominator=1000),
-    _r(2024, "cte_participation", 0.40, group_type="sex", group_value="female", numerator=200, denominator=500),
+    _r(
+        2024,
+        "cte_participation",
+        0.40,
+        group_type="sex",
+        group_value="female",
+        numerator=200,
+        denominator=500,
+    ),
     # credentials earned: 300, 1,200, 1,500
     _r(2019, "credential_attainment", 300.0, measure="credentials_earned"),
     _r(2023, "credential_attainment", 1200.0, measure="credentials_earned"),
@@ -85,10 +128,24 @@ HAND = [
     _r(2023, "stakeholder_satisfaction", 4.0, measure="mean", denominator=40),
     _r(2024, "stakeholder_satisfaction", 3.9, measure="mean", denominator=40),
     # concentrators' graduation: 80 of 100 in 2019, no row in 2023, 270 of 300 in 2024
-    _r(2019, "on_time_graduation", 0.8, group_type="population", group_value="concentrators", numerator=80,
-       denominator=100),
-    _r(2024, "on_time_graduation", 0.9, group_type="population", group_value="concentrators", numerator=270,
-       denominator=300),
+    _r(
+        2019,
+        "on_time_graduation",
+        0.8,
+        group_type="population",
+        group_value="concentrators",
+        numerator=80,
+        denominator=100,
+    ),
+    _r(
+        2024,
+        "on_time_graduation",
+        0.9,
+        group_type="population",
+        group_value="concentrators",
+        numerator=270,
+        denominator=300,
+    ),
     _r(2019, "on_time_graduation", 0.80, numerator=400, denominator=500),
     _r(2024, "on_time_graduation", 0.86, numerator=430, denominator=500),
     # work-based learning: the baseline row was top-coded, so there is nothing exact to compare with
@@ -98,7 +155,14 @@ HAND = [
     # this year's row suppressed: no trend at all
     _r(2019, "icap_completion", 0.5, numerator=50, denominator=100),
     _r(2024, "icap_completion", shown_as="suppressed"),
-    _r(2024, "graduation_odds_by_cte", 1.4, measure="odds_ratio", group_type="term", group_value="2-4 courses"),
+    _r(
+        2024,
+        "graduation_odds_by_cte",
+        1.4,
+        measure="odds_ratio",
+        group_type="term",
+        group_value="2-4 courses",
+    ),
 ]
 GAPS = [
     # (group, 2019 gap and margin, 2024 gap and margin, 2024 shown_as)
@@ -116,10 +180,32 @@ def _hand_series() -> pd.DataFrame:
 
     rows = list(HAND)
     for gtype, value, then, now, shown in GAPS:
-        rows.append(_r(2019, "cte_participation", 0.2, group_type=gtype, group_value=value, numerator=20,
-                       denominator=100, gap=then, shown_as="exact" if then[0] == then[0] else "at_most"))
-        rows.append(_r(2024, "cte_participation", 0.3, group_type=gtype, group_value=value, numerator=30,
-                       denominator=100, gap=now, shown_as=shown))
+        rows.append(
+            _r(
+                2019,
+                "cte_participation",
+                0.2,
+                group_type=gtype,
+                group_value=value,
+                numerator=20,
+                denominator=100,
+                gap=then,
+                shown_as="exact" if then[0] == then[0] else "at_most",
+            )
+        )
+        rows.append(
+            _r(
+                2024,
+                "cte_participation",
+                0.3,
+                group_type=gtype,
+                group_value=value,
+                numerator=30,
+                denominator=100,
+                gap=now,
+                shown_as=shown,
+            )
+        )
     return conform(pd.DataFrame(rows))
 
 
@@ -133,8 +219,12 @@ def _hand_export() -> pd.DataFrame:
 
 
 def _row(out, indicator, measure="rate", group_type="all", group_value="all"):
-    sel = (out.indicator_id == indicator) & (out.measure == measure) & (out.group_type == group_type) \
+    sel = (
+        (out.indicator_id == indicator)
+        & (out.measure == measure)
+        & (out.group_type == group_type)
         & (out.group_value == group_value)
+    )
     assert sel.sum() == 1
     return out[sel].iloc[0]
 
@@ -164,7 +254,9 @@ def test_trend_columns_against_a_hand_computed_table():
     assert usd.change_label == "12% decrease since 2019"
 
     mean = _row(out, "stakeholder_satisfaction", "mean")
-    assert mean.change_from_baseline_diff == pytest.approx(0.4) and mean.change_from_prior_diff == pytest.approx(-0.1)
+    assert mean.change_from_baseline_diff == pytest.approx(
+        0.4
+    ) and mean.change_from_prior_diff == pytest.approx(-0.1)
     assert math.isnan(mean.change_from_baseline_pct) and mean.change_label == "up 0.40 points since 2019"
 
     conc = _row(out, "on_time_graduation", group_type="population", group_value="concentrators")
@@ -176,15 +268,24 @@ def test_trend_columns_against_a_hand_computed_table():
     assert math.isnan(wbl.baseline_value) and math.isnan(wbl.change_from_baseline_pp)
     assert math.isnan(wbl.baseline_numerator) and math.isnan(wbl.numerator_change_from_baseline_pct)
     assert wbl.change_label is None
-    assert wbl.change_from_prior_pp == pytest.approx(5.0) and wbl.numerator_change_from_prior_pct == \
-        pytest.approx(100 * (80 / 60 - 1))
+    assert wbl.change_from_prior_pp == pytest.approx(
+        5.0
+    ) and wbl.numerator_change_from_prior_pct == pytest.approx(100 * (80 / 60 - 1))
 
     icap = _row(out, "icap_completion")
     odds = _row(out, "graduation_odds_by_cte", "odds_ratio", "term", "2-4 courses")
     female = _row(out, "cte_participation", group_type="sex", group_value="female")
     for r in (icap, odds, female):
-        assert all(math.isnan(r[c]) for c in ("baseline_year", "prior_year", "change_from_baseline_pp",
-                                                "change_from_prior_pct", "baseline_numerator"))
+        assert all(
+            math.isnan(r[c])
+            for c in (
+                "baseline_year",
+                "prior_year",
+                "change_from_baseline_pp",
+                "change_from_prior_pct",
+                "baseline_numerator",
+            )
+        )
         assert r.change_label is None
 
 
@@ -197,11 +298,14 @@ def test_gap_trend_columns_against_a_hand_computed_table():
     disability = _row(out, "cte_participation", group_type="has_disability", group_value="true")
     assert disability.gap_change_pp == -2.0 and disability.gap_trend == "no_clear_change"
     male = _row(out, "cte_participation", group_type="sex", group_value="male")
-    assert male.gap_change_moe_pp == pytest.approx(math.sqrt(1 + 1.5 ** 2)) and male.gap_trend == "widening"
+    assert male.gap_change_moe_pp == pytest.approx(math.sqrt(1 + 1.5**2)) and male.gap_trend == "widening"
     asian = _row(out, "cte_participation", group_type="race_ethnicity", group_value="asian")
     assert asian.gap_change_pp == 8.0 and asian.gap_trend == "no_clear_change"
-    for group_type, value in (("is_economically_disadvantaged", "true"), ("race_ethnicity", "white"),
-                              ("sex", "female")):
+    for group_type, value in (
+        ("is_economically_disadvantaged", "true"),
+        ("race_ethnicity", "white"),
+        ("sex", "female"),
+    ):
         r = _row(out, "cte_participation", group_type=group_type, group_value=value)
         assert math.isnan(r.gap_baseline_pp) and math.isnan(r.gap_change_pp) and r.gap_trend is None
     assert _row(out, "cte_participation").gap_trend is None
@@ -211,15 +315,34 @@ def test_goal_columns_against_a_hand_computed_table():
     from pathways.indicators.goals import add_goals
     from pathways.registry import Partnership
 
-    p = Partnership.model_validate({
-        "id": "p", "name": "P", "region": "r", "convener": "c", "partners": [{"name": "X", "sector": "k12"}],
-        "baseline_year": 2019, "living_wage_usd": 1, "tuition_per_credit_usd": 1, "goals": [
-            {"indicator": "cte_participation", "measure": "change_from_baseline_pct", "target": 50,
-             "target_year": 2024},
-            {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
-            {"indicator": "credential_attainment", "measure": "count", "target": 2000, "target_year": 2025},
-            {"indicator": "on_time_graduation", "measure": "rate", "target": 0.9, "target_year": 2026},
-        ]})
+    p = Partnership.model_validate(
+        {
+            "id": "p",
+            "name": "P",
+            "region": "r",
+            "convener": "c",
+            "partners": [{"name": "X", "sector": "k12"}],
+            "baseline_year": 2019,
+            "living_wage_usd": 1,
+            "tuition_per_credit_usd": 1,
+            "goals": [
+                {
+                    "indicator": "cte_participation",
+                    "measure": "change_from_baseline_pct",
+                    "target": 50,
+                    "target_year": 2024,
+                },
+                {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
+                {
+                    "indicator": "credential_attainment",
+                    "measure": "count",
+                    "target": 2000,
+                    "target_year": 2025,
+                },
+                {"indicator": "on_time_graduation", "measure": "rate", "target": 0.9, "target_year": 2026},
+            ],
+        }
+    )
     out = add_goals(_hand_export(), _hand_series(), p, 2024)
     cte = _row(out, "cte_participation")  # the rate rose from 25% to 38%: +52% of its baseline
     assert cte.goal_current == pytest.approx(52.0) and cte.goal_progress_share == pytest.approx(52 / 50)
@@ -251,14 +374,43 @@ def multi_year(tmp_path_factory):
     data = tmp_path_factory.mktemp("multi")
     frames = make_frames(1500, years=range(2019, 2023), seed=5, growth=0.2)
     write_submission(frames, data, "syn")
-    registry = Registry.model_validate({"min_cell_size": 10, "partnerships": [{
-        "id": "syn", "name": "Syn", "region": "r", "convener": "c", "partners": [{"name": "X", "sector": "k12"}],
-        "baseline_year": 2019, "living_wage_usd": 40000, "tuition_per_credit_usd": 200,
-        "goals": [
-            {"indicator": "cte_participation", "measure": "change_from_baseline_pct", "target": 50, "target_year": 2024},
-            {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
-            {"indicator": "credential_attainment", "measure": "count", "target": 900, "target_year": 2025},
-        ]}]})
+    registry = Registry.model_validate(
+        {
+            "min_cell_size": 10,
+            "partnerships": [
+                {
+                    "id": "syn",
+                    "name": "Syn",
+                    "region": "r",
+                    "convener": "c",
+                    "partners": [{"name": "X", "sector": "k12"}],
+                    "baseline_year": 2019,
+                    "living_wage_usd": 40000,
+                    "tuition_per_credit_usd": 200,
+                    "goals": [
+                        {
+                            "indicator": "cte_participation",
+                            "measure": "change_from_baseline_pct",
+                            "target": 50,
+                            "target_year": 2024,
+                        },
+                        {
+                            "indicator": "wbl_participation",
+                            "measure": "rate",
+                            "target": 0.3,
+                            "target_year": 2025,
+                        },
+                        {
+                            "indicator": "credential_attainment",
+                            "measure": "count",
+                            "target": 900,
+                            "target_year": 2025,
+                        },
+                    ],
+                }
+            ],
+        }
+    )
     return data, registry
 
 
@@ -273,14 +425,22 @@ def test_series_and_export(multi_year):
     again = compute_export(data, registry, "syn", 2022)
     pd.testing.assert_frame_equal(export, again)
     part = export[(export.indicator_id == "cte_participation") & (export.group_type == "all")].iloc[0]
-    base = series[(series.indicator_id == "cte_participation") & (series.group_type == "all")
-                  & (series.school_year == 2019)].iloc[0]
-    prior = series[(series.indicator_id == "cte_participation") & (series.group_type == "all")
-                   & (series.school_year == 2021)].iloc[0]
+    base = series[
+        (series.indicator_id == "cte_participation")
+        & (series.group_type == "all")
+        & (series.school_year == 2019)
+    ].iloc[0]
+    prior = series[
+        (series.indicator_id == "cte_participation")
+        & (series.group_type == "all")
+        & (series.school_year == 2021)
+    ].iloc[0]
     assert part.baseline_year == 2019 and part.baseline_value == pytest.approx(base.value)
     assert part.prior_year == 2021 and part.prior_value == pytest.approx(prior.value)
     assert part.change_from_baseline_pp == pytest.approx((part.value - base.value) * 100)
-    assert part.numerator_change_from_baseline_pct == pytest.approx((part.numerator / base.numerator - 1) * 100)
+    assert part.numerator_change_from_baseline_pct == pytest.approx(
+        (part.numerator / base.numerator - 1) * 100
+    )
     assert part.change_label.endswith("since 2019")
     # the change goal: percent change of the rate since the baseline, against a straight line to +50% in 2024
     pct = (part.value / base.value - 1) * 100
@@ -288,9 +448,18 @@ def test_series_and_export(multi_year):
     assert part.goal_progress_share == pytest.approx(pct / 50)
     assert bool(part.goal_on_track) == (pct >= 50 * 3 / 5 - 1e-9)
     # the count goal sits on the credentials_earned row
-    cred = export[(export.indicator_id == "credential_attainment") & (export.measure == "credentials_earned")].iloc[0]
-    base_cred = series[(series.indicator_id == "credential_attainment") & (series.measure == "credentials_earned")
-                       & (series.school_year == 2019)].iloc[0].value
+    cred = export[
+        (export.indicator_id == "credential_attainment") & (export.measure == "credentials_earned")
+    ].iloc[0]
+    base_cred = (
+        series[
+            (series.indicator_id == "credential_attainment")
+            & (series.measure == "credentials_earned")
+            & (series.school_year == 2019)
+        ]
+        .iloc[0]
+        .value
+    )
     assert cred.goal_current == cred.value
     assert cred.goal_progress_share == pytest.approx((cred.value - base_cred) / (900 - base_cred))
     assert cred.change_from_baseline_pct == pytest.approx((cred.value / base_cred - 1) * 100)
@@ -298,7 +467,12 @@ def test_series_and_export(multi_year):
     assert export[~export.group_type.isin(["all", "population"])].change_label.isna().all()
     trended = export[export.gap_trend.notna()]
     assert len(trended) and set(trended.group_type) <= {
-        "sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability"}
+        "sex",
+        "race_ethnicity",
+        "is_economically_disadvantaged",
+        "is_english_learner",
+        "has_disability",
+    }
     assert (trended.shown_as == "exact").all()
 
 
@@ -324,7 +498,9 @@ def test_cli_indicators(multi_year, demo_data_small, repo, tmp_path):
     import yaml
 
     reg_path.write_text(yaml.safe_dump(registry.model_dump(mode="json")), encoding="utf-8")
-    refused = runner.invoke(app, ["indicators", "syn", "2022", "--data", str(data), "--registry", str(reg_path)])
+    refused = runner.invoke(
+        app, ["indicators", "syn", "2022", "--data", str(data), "--registry", str(reg_path)]
+    )
     assert refused.exit_code == 1 and refused.stdout == ""
     assert "The validation gate refused syn" in refused.stderr
 
@@ -334,13 +510,40 @@ def test_goal_without_a_baseline_shows_no_progress():
     from pathways.indicators.goals import add_goals
     from pathways.registry import Partnership
 
-    p = Partnership.model_validate({
-        "id": "x", "name": "X", "region": "r", "convener": "c", "partners": [{"name": "X", "sector": "k12"}],
-        "baseline_year": 2019, "living_wage_usd": 1, "tuition_per_credit_usd": 1,
-        "goals": [{"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025}]})
-    current = conform(pd.DataFrame([{"partnership_id": "x", "school_year": 2022, "indicator_id": "wbl_participation",
-                                     "measure": "rate", "group_type": "all", "group_value": "all", "value": 0.2,
-                                     "numerator": 20, "denominator": 100, "suppressed": False, "status": "ok"}]))
+    p = Partnership.model_validate(
+        {
+            "id": "x",
+            "name": "X",
+            "region": "r",
+            "convener": "c",
+            "partners": [{"name": "X", "sector": "k12"}],
+            "baseline_year": 2019,
+            "living_wage_usd": 1,
+            "tuition_per_credit_usd": 1,
+            "goals": [
+                {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025}
+            ],
+        }
+    )
+    current = conform(
+        pd.DataFrame(
+            [
+                {
+                    "partnership_id": "x",
+                    "school_year": 2022,
+                    "indicator_id": "wbl_participation",
+                    "measure": "rate",
+                    "group_type": "all",
+                    "group_value": "all",
+                    "value": 0.2,
+                    "numerator": 20,
+                    "denominator": 100,
+                    "suppressed": False,
+                    "status": "ok",
+                }
+            ]
+        )
+    )
     out = add_goals(current, current, p, 2022)  # the series has no 2019 row
     assert math.isnan(out.goal_current.iloc[0]) and out.goal_on_track.iloc[0] is None
     base = current.assign(school_year=2019, value=0.1)

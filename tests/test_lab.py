@@ -33,11 +33,21 @@ def lab(repo, tmp_path):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(repo / "notebooks", notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime")}  # nothing of the user's home
-    cmd = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--ServerApp.root_dir={notebooks}",
-           f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-           "--ServerApp.port_retries=0"]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
+    }  # nothing of the user's home
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        f"--ServerApp.root_dir={notebooks}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -72,17 +82,26 @@ def test_the_report_notebook_opens_in_jupyterlab_with_its_cells(lab):
 
     base, token, _notebooks = lab
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu",
-                                                                "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"{base}/lab/tree/partnership_report.ipynb?token={token}", wait_until="domcontentloaded",
-                  timeout=120_000)
+        page.goto(
+            f"{base}/lab/tree/partnership_report.ipynb?token={token}",
+            wait_until="domcontentloaded",
+            timeout=120_000,
+        )
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10", timeout=60_000
+        )
         text = page.inner_text(".jp-Notebook")
         cells = page.locator(".jp-Notebook .jp-Cell").count()
-        kernel = page.inner_text(".jp-Toolbar-kernelName") if page.locator(".jp-Toolbar-kernelName").count() else ""
+        kernel = (
+            page.inner_text(".jp-Toolbar-kernelName")
+            if page.locator(".jp-Toolbar-kernelName").count()
+            else ""
+        )
         browser.close()
     assert cells > 10  # JupyterLab draws the cells in view (it windows long notebooks)
     assert 'partnership = "denver"' in text  # the parameters cell

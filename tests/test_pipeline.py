@@ -44,12 +44,30 @@ def pipeline(tmp_path_factory, repo):
     registry_path = repo / "partnerships.yml"
     write_demo_data(data, load_registry(registry_path), seed=11, scale=1.0, partnerships=[PARTNERSHIP])
     common = ("--data", str(data), "--out", str(out), "--registry", str(registry_path))
-    selection = ("--partnership", PARTNERSHIP, "--year", "2023", "--year", str(YEAR), "--notebooks", str(notebooks))
+    selection = (
+        "--partnership",
+        PARTNERSHIP,
+        "--year",
+        "2023",
+        "--year",
+        str(YEAR),
+        "--notebooks",
+        str(notebooks),
+    )
     first = _pathways("run", *common, *selection, cwd=repo)
     second = _pathways("run", *common, *selection, cwd=repo)
     published = _pathways("publish", "2025.1", *common, cwd=repo)
-    return {"root": root, "data": data, "out": out, "registry": registry_path, "first": first,
-            "second": second, "published": published, "notebooks": notebooks, "selection": selection}
+    return {
+        "root": root,
+        "data": data,
+        "out": out,
+        "registry": registry_path,
+        "first": first,
+        "second": second,
+        "published": published,
+        "notebooks": notebooks,
+        "selection": selection,
+    }
 
 
 def test_run_executes_reports_and_overview(pipeline):
@@ -73,8 +91,11 @@ def test_second_run_executes_nothing(pipeline):
 
 
 def _outputs_text(nb) -> str:
-    return "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-                   for c in nb.cells for o in c.get("outputs", []))
+    return "".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def test_a_dropped_notebook_runs_per_partnership_year_with_only_what_it_declares(pipeline):
@@ -100,26 +121,41 @@ def test_a_dropped_notebook_runs_per_partnership_year_with_only_what_it_declares
     assert entry["scope"] == "partnership-year" and entry["title"] == "A closer look: work-based learning"
     assert entry["output_dir"] == f"{PARTNERSHIP}/{YEAR}/closer_look" and entry["status"] == "ok"
     assert manifest["jobs"]["analyses/state_summary"]["scope"] == "once"
-    for field in ("key", "notebook", "scope", "partnership_id", "year", "output_dir", "status", "input_hash",
-                  "finished_at", "reason", "title"):
+    for field in (
+        "key",
+        "notebook",
+        "scope",
+        "partnership_id",
+        "year",
+        "output_dir",
+        "status",
+        "input_hash",
+        "finished_at",
+        "reason",
+        "title",
+    ):
         assert all(field in e for e in manifest["jobs"].values()), field
 
 
 def test_dropped_notebooks_are_in_the_book_in_their_place(pipeline):
     assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
     book = pipeline["out"] / "2025.1" / "book"
-    section = (book / "partnerships" / PARTNERSHIP / str(YEAR) / "closer_look.html").read_text(encoding="utf-8")
+    section = (book / "partnerships" / PARTNERSHIP / str(YEAR) / "closer_look.html").read_text(
+        encoding="utf-8"
+    )
     assert "<h1>A closer look: work-based learning" in section
     assert "paragraph about the partnership-year." in section
     assert "<title>A closer look: work-based learning" in section
     page = (book / "book" / "how_to_read.html").read_text(encoding="utf-8")
     # the section sits in the navigation under its year's chapter, the once-notebook in "Analyses"
-    nav = page[page.index('class="bd-links'):]
-    nav = nav[:nav.index("</nav>")]
+    nav = page[page.index('class="bd-links') :]
+    nav = nav[: nav.index("</nav>")]
     chapter = nav.index(f'{PARTNERSHIP}/{YEAR}.html">School year 2023-24</a>')
     section = nav.index(f'{PARTNERSHIP}/{YEAR}/closer_look.html">A closer look: work-based learning</a>')
     assert chapter < section < nav.index(f"{PARTNERSHIP}/2023.html")
-    assert nav.index("statewide/2024.html") < nav.index(">Analyses<") < nav.index("analyses/state_summary.html")
+    assert (
+        nav.index("statewide/2024.html") < nav.index(">Analyses<") < nav.index("analyses/state_summary.html")
+    )
     assert (book / "analyses" / "state_summary.html").is_file()
     version = pipeline["out"] / "2025.1"
     assert (version / "analyses" / f"closer_look-{PARTNERSHIP}-{YEAR}.html").is_file()
@@ -137,7 +173,9 @@ def test_executed_notebooks_have_no_errors_or_warnings(pipeline):
             for output in cell.get("outputs", []):
                 assert output.get("output_type") != "error", f"{nb_path}: {output.get('ename')}"
                 if output.get("output_type") == "stream":
-                    assert output.get("name") != "stderr", f"{nb_path}: stderr output {output.get('text')[:300]}"
+                    assert output.get("name") != "stderr", (
+                        f"{nb_path}: stderr output {output.get('text')[:300]}"
+                    )
 
 
 def _independent_cte_participation(data: Path, year: int) -> tuple[int, int]:
@@ -146,8 +184,11 @@ def _independent_cte_participation(data: Path, year: int) -> tuple[int, int]:
     with open(folder / "learners.csv", newline="", encoding="utf-8-sig") as fh:
         high_school = {r["learner_id"] for r in csv.DictReader(fh) if 9 <= int(r["grade_level"]) <= 12}
     with open(folder / "cte_courses.csv", newline="", encoding="utf-8-sig") as fh:
-        completed = {r["learner_id"] for r in csv.DictReader(fh)
-                     if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")}
+        completed = {
+            r["learner_id"]
+            for r in csv.DictReader(fh)
+            if r["is_completed"].strip().lower() in ("true", "1", "yes", "y")
+        }
     return len(high_school & completed), len(high_school)
 
 
@@ -159,7 +200,9 @@ def test_rendered_report_shows_the_independently_computed_rate(pipeline):
     rate = f"CTE participation in {YEAR}: {numerator / denominator * 100:.1f}% of {denominator:,} learners in grades 9-12"
     counted = f"{numerator:,} learners in industry-aligned career pathways"
     assert rate in text and counted in text
-    standalone = (pipeline["out"] / "2025.1" / "reports" / f"{PARTNERSHIP}-{YEAR}.html").read_text(encoding="utf-8")
+    standalone = (pipeline["out"] / "2025.1" / "reports" / f"{PARTNERSHIP}-{YEAR}.html").read_text(
+        encoding="utf-8"
+    )
     assert rate in standalone and counted in standalone  # glued values pasted in the standalone copy too
 
 
@@ -170,8 +213,12 @@ def test_figures_and_tables_are_numbered_in_reading_order(pipeline):
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for kind in ("Figure", "Table"):
-            numbers = [int(n) for n in re.findall(rf'class="pw-anchor" href="#[^"]+">{kind} (\d+)\.</a>', text)]
-            assert numbers == list(range(1, len(numbers) + 1)), f"{page.name}: {kind.lower()}s in order {numbers}"
+            numbers = [
+                int(n) for n in re.findall(rf'class="pw-anchor" href="#[^"]+">{kind} (\d+)\.</a>', text)
+            ]
+            assert numbers == list(range(1, len(numbers) + 1)), (
+                f"{page.name}: {kind.lower()}s in order {numbers}"
+            )
             numbered += len(numbers)
     assert numbered > 20
 
@@ -184,8 +231,17 @@ def test_changing_one_year_reruns_exactly_it_and_its_overview(pipeline, tmp_path
     survey = data / PARTNERSHIP / str(YEAR) / "stakeholder_survey.csv"
     lines = survey.read_text(encoding="utf-8").splitlines()
     survey.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one respondent fewer
-    result = _pathways("run", "--data", str(data), "--out", str(out), "--registry", str(pipeline["registry"]),
-                       *pipeline["selection"], cwd=pipeline["root"])
+    result = _pathways(
+        "run",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--registry",
+        str(pipeline["registry"]),
+        *pipeline["selection"],
+        cwd=pipeline["root"],
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # that year's report, brief and two closer looks, its overview, and the once-notebook reading the
     # exports (the export changed); the 2023 notebooks and overview are skipped
@@ -202,12 +258,30 @@ def test_publishing_again_refuses_and_a_second_version_leaves_the_first_identica
         return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
     before = snapshot(first)
-    again = _pathways("publish", "2025.1", "--data", str(pipeline["data"]), "--out", str(out), "--registry",
-                      str(pipeline["registry"]), cwd=pipeline["root"])
+    again = _pathways(
+        "publish",
+        "2025.1",
+        "--data",
+        str(pipeline["data"]),
+        "--out",
+        str(out),
+        "--registry",
+        str(pipeline["registry"]),
+        cwd=pipeline["root"],
+    )
     assert again.returncode == 1
     assert "already published" in again.stderr
-    second = _pathways("publish", "2025.2", "--data", str(pipeline["data"]), "--out", str(out), "--registry",
-                       str(pipeline["registry"]), cwd=pipeline["root"])
+    second = _pathways(
+        "publish",
+        "2025.2",
+        "--data",
+        str(pipeline["data"]),
+        "--out",
+        str(out),
+        "--registry",
+        str(pipeline["registry"]),
+        cwd=pipeline["root"],
+    )
     assert second.returncode == 0, second.stdout + second.stderr
     assert snapshot(first) == before
     versions = (out / "versions.js").read_text(encoding="utf-8")
@@ -227,8 +301,11 @@ class _Collector(HTMLParser):
             self.imgs.append(attrs)
         if tag == "script" and re.match(r"https?://", attrs.get("src") or ""):
             self.remote.append(attrs["src"])
-        if tag == "link" and re.match(r"https?://", attrs.get("href") or "") and \
-                attrs.get("rel") in ("stylesheet", "preload"):
+        if (
+            tag == "link"
+            and re.match(r"https?://", attrs.get("href") or "")
+            and attrs.get("rel") in ("stylesheet", "preload")
+        ):
             self.remote.append(attrs["href"])
 
 
@@ -292,8 +369,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -412,25 +490,43 @@ def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipel
 
     assert pipeline["published"].returncode == 0, pipeline["published"].stdout + pipeline["published"].stderr
     version = pipeline["out"] / "2025.1"
-    pages = ["book/book/index.html", f"book/partnerships/{PARTNERSHIP}/{YEAR}.html",
-             f"book/partnerships/{PARTNERSHIP}/{YEAR}/partnership_brief.html", f"book/statewide/{YEAR}.html",
-             "book/book/methods.html", "book/book/data_templates.html", "book/book/cite.html",
-             f"reports/{PARTNERSHIP}-{YEAR}.html", f"briefs/{PARTNERSHIP}-{YEAR}.html"]
+    pages = [
+        "book/book/index.html",
+        f"book/partnerships/{PARTNERSHIP}/{YEAR}.html",
+        f"book/partnerships/{PARTNERSHIP}/{YEAR}/partnership_brief.html",
+        f"book/statewide/{YEAR}.html",
+        "book/book/methods.html",
+        "book/book/data_templates.html",
+        "book/book/cite.html",
+        f"reports/{PARTNERSHIP}-{YEAR}.html",
+        f"briefs/{PARTNERSHIP}-{YEAR}.html",
+    ]
     violations, outside = {}, []
 
     def check() -> None:  # in a thread of its own: an earlier test may leave an asyncio loop running here
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu",
-                                                                    "--disable-background-networking"])
+            browser = p.chromium.launch(
+                executable_path=path,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda r: outside.append(f"{page.url} -> {r.url}")
-                    if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+            page.on(
+                "request",
+                lambda r: (
+                    outside.append(f"{page.url} -> {r.url}")
+                    if not r.url.startswith(("file://", "data:", "blob:", "about:"))
+                    else None
+                ),
+            )
             for rel in pages:
                 page.goto((version / rel).as_uri(), wait_until="load")
                 page.add_script_tag(path=str(AXE))
-                found = page.evaluate("""async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
+                found = page.evaluate(
+                    """async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
                     .violations.map(v => `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.help}; ` +
-                                         v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""", WCAG_21_AA)
+                                         v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))""",
+                    WCAG_21_AA,
+                )
                 if found:
                     violations[rel] = found
             browser.close()
@@ -446,8 +542,19 @@ def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipel
 def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipeline):
     """BibTeX, APA, the stable-address line, the canonical link and CITATION.cff name one absolute address."""
     base = "https://data.example.org/pathways/"
-    result = _pathways("publish", "2025.2", "--base-url", base, "--data", str(pipeline["data"]), "--out",
-                       str(pipeline["out"]), "--registry", str(pipeline["registry"]), cwd=pipeline["root"])
+    result = _pathways(
+        "publish",
+        "2025.2",
+        "--base-url",
+        base,
+        "--data",
+        str(pipeline["data"]),
+        "--out",
+        str(pipeline["out"]),
+        "--registry",
+        str(pipeline["registry"]),
+        cwd=pipeline["root"],
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     version = pipeline["out"] / "2025.2"
     page = f"partnerships/{PARTNERSHIP}/{YEAR}"
@@ -465,8 +572,19 @@ def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipelin
 
 
 def test_a_base_url_that_is_no_web_address_is_refused(pipeline, tmp_path):
-    result = _pathways("publish", "2025.3", "--base-url", "javascript:alert(1)//", "--data", str(pipeline["data"]),
-                       "--out", str(pipeline["out"]), "--registry", str(pipeline["registry"]), cwd=pipeline["root"])
+    result = _pathways(
+        "publish",
+        "2025.3",
+        "--base-url",
+        "javascript:alert(1)//",
+        "--data",
+        str(pipeline["data"]),
+        "--out",
+        str(pipeline["out"]),
+        "--registry",
+        str(pipeline["registry"]),
+        cwd=pipeline["root"],
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "is not a web address" in result.stderr
     assert not (pipeline["out"] / "2025.3").exists()

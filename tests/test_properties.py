@@ -14,12 +14,27 @@ from pathways.indicators import compute_year, true_cells
 from pathways.indicators.synthetic import history_from_frames, make_frames
 from pathways.registry import Partnership
 
-P = Partnership.model_validate({"id": "syn", "name": "S", "region": "r", "convener": "c",
-                                "partners": [{"name": "X", "sector": "k12"}], "baseline_year": 2022,
-                                "living_wage_usd": 30000, "tuition_per_credit_usd": 100})
+P = Partnership.model_validate(
+    {
+        "id": "syn",
+        "name": "S",
+        "region": "r",
+        "convener": "c",
+        "partners": [{"name": "X", "sector": "k12"}],
+        "baseline_year": 2022,
+        "living_wage_usd": 30000,
+        "tuition_per_credit_usd": 100,
+    }
+)
 LEARNER = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability")
-ADDITIVE = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability",
-            "years_since_graduation")
+ADDITIVE = (
+    "sex",
+    "race_ethnicity",
+    "is_economically_disadvantaged",
+    "is_english_learner",
+    "has_disability",
+    "years_since_graduation",
+)
 NOT_COUNTS = ("rate", "mean", "odds_ratio", "usd")
 
 
@@ -29,8 +44,20 @@ def submissions(draw):
     seed = draw(st.integers(min_value=0, max_value=10_000))
     courses = draw(st.floats(min_value=0.0, max_value=3.0))
     frames = make_frames(n, years=range(2022, 2025), seed=seed, courses_per_learner=courses)
-    drop = draw(st.sets(st.sampled_from(["credentials", "work_based_learning", "early_postsecondary",
-                                         "employment", "postsecondary", "stakeholder_survey"])))
+    drop = draw(
+        st.sets(
+            st.sampled_from(
+                [
+                    "credentials",
+                    "work_based_learning",
+                    "early_postsecondary",
+                    "employment",
+                    "postsecondary",
+                    "stakeholder_survey",
+                ]
+            )
+        )
+    )
     for name in drop:
         frames.pop(name)
     return frames, draw(st.sampled_from([1, 3, 10]))
@@ -95,7 +122,9 @@ def test_engine_properties(sub):
     coded = table[table.shown_as.isin(["at_least", "at_most"])]
     true_rate = truth.loc[coded.index, "value"]
     top = coded.shown_as == "at_least"
-    assert (coded.bound[top] <= true_rate[top] + 1e-12).all() and (coded.bound[~top] >= true_rate[~top] - 1e-12).all()
+    assert (coded.bound[top] <= true_rate[top] + 1e-12).all() and (
+        coded.bound[~top] >= true_rate[~top] - 1e-12
+    ).all()
     assert ((1 - coded.bound[top]) * coded.denominator[top] >= n - 1e-9).all()
     assert (coded.bound[~top] * coded.denominator[~top] >= n - 1e-9).all()
     # gaps only on exact rows of the five learner breakdowns
@@ -109,16 +138,21 @@ def test_engine_properties(sub):
         assert not (shown_rates.denominator < n).any()
         assert not small(shown_rates.numerator).any()
         assert not small(shown_rates.denominator - shown_rates.numerator).any()
-        assert not ((shown[~shown.measure.isin(NOT_COUNTS)].value > 0)
-                    & (shown[~shown.measure.isin(NOT_COUNTS)].value < n)).any()
-        assert not (shown[shown.measure.isin(["mean", "usd"]) & shown.denominator.notna()].denominator < n).any()
+        assert not (
+            (shown[~shown.measure.isin(NOT_COUNTS)].value > 0)
+            & (shown[~shown.measure.isin(NOT_COUNTS)].value < n)
+        ).any()
+        assert not (
+            shown[shown.measure.isin(["mean", "usd"]) & shown.denominator.notna()].denominator < n
+        ).any()
         # rule 4, checked by the audit's own arithmetic from the true cells
         sizes = {("synthetic", 2024, g, v): k for (g, v), k in group_sizes.items()}
         assert audit_findings(table, truth, sizes, n) == []
     else:  # nothing to hide: the groups add up to their totals exactly
         totals = table[(table.group_type == "all") & (table.measure == "rate")].set_index("indicator_id")
         for (ind, _), part in table[table.group_type.isin(ADDITIVE) & (table.measure == "rate")].groupby(
-                ["indicator_id", "group_type"]):
+            ["indicator_id", "group_type"]
+        ):
             total = totals.loc[ind]
             if total.status == "ok":
                 assert part.denominator.sum() == total.denominator

@@ -22,7 +22,7 @@ TRICKY = {
     "newline in quotes": 'a,b,c\n"two\nlines",2,3\n',
     "spaces and blanks": "a,b,c\n  1 , ,3  \n,,\n",
     "unicode and nbsp": "a,b,c\nJosé,\u00a0x\u00a0,Ñandú\n",
-    "formula-like": "a,b,c\n=1+2,+3,-4\n@x,',\"\"\n",
+    "formula-like": 'a,b,c\n=1+2,+3,-4\n@x,\',""\n',
 }
 
 
@@ -88,18 +88,20 @@ def test_to_number_reads_what_python_reads():
     assert pd.isna(values.iloc[-1])
 
 
-@pytest.mark.parametrize(("text", "rows"), [
-    ("a,b\n1,2\n3,4\n", None),
-    ('a,b\n"two\nlines",2\n3,4\n', None),  # a line break inside quotes stays one row
-    ("a,b\n1,2\n3,4\n\n\n", None),  # trailing blank lines move no record
-    ("a,b\n1,2\n\n3,4\n", [2, 4]),
-    ('a,b\n"two\nlines",2\n \t\r\n3,4\n', [2, 4]),
-    ("a,b\r\n\r\n1,2\r\n,\r\n3,4", [3, 4, 5]),  # a row of empty cells is a record
-])
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("a,b\n1,2\n3,4\n", None),
+        ('a,b\n"two\nlines",2\n3,4\n', None),  # a line break inside quotes stays one row
+        ("a,b\n1,2\n3,4\n\n\n", None),  # trailing blank lines move no record
+        ("a,b\n1,2\n\n3,4\n", [2, 4]),
+        ('a,b\n"two\nlines",2\n \t\r\n3,4\n', [2, 4]),
+        ("a,b\r\n\r\n1,2\r\n,\r\n3,4", [3, 4, 5]),  # a row of empty cells is a record
+    ],
+)
 def test_record_rows_count_blank_lines_like_a_spreadsheet(tmp_path, text, rows):
     headers = text.split("\n", 1)[0].strip().split(",")
     # pandas' reader, which read_raw falls back to for the line of spaces Arrow refuses
     records = len(_parse_text_cells_pandas(tmp_path / "x.csv", text, headers))
     found = _record_rows(text, records)
     assert (None if found is None else found.tolist()) == rows
-

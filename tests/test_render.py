@@ -27,10 +27,18 @@ def test_every_piece_escapes_partner_text():
     render.start_numbering()
     frame = pd.DataFrame({"Pathway": [HOSTILE], "Sector": ["x"]})
     _has_no_markup(render.Table(frame, HOSTILE)._repr_html_())
-    _has_no_markup(render.block(render.paragraph(HOSTILE), render.bullet_list([HOSTILE]), render.note(HOSTILE),
-                                render.heading(HOSTILE), render.definition_list([(HOSTILE, HOSTILE)]),
-                                render.tiles([(HOSTILE, HOSTILE, HOSTILE)]), render.fold(HOSTILE, []),
-                                render.linked_paragraph(HOSTILE, HOSTILE, '"><script>', report=HOSTILE))._repr_html_())
+    _has_no_markup(
+        render.block(
+            render.paragraph(HOSTILE),
+            render.bullet_list([HOSTILE]),
+            render.note(HOSTILE),
+            render.heading(HOSTILE),
+            render.definition_list([(HOSTILE, HOSTILE)]),
+            render.tiles([(HOSTILE, HOSTILE, HOSTILE)]),
+            render.fold(HOSTILE, []),
+            render.linked_paragraph(HOSTILE, HOSTILE, '"><script>', report=HOSTILE),
+        )._repr_html_()
+    )
     rows = pd.DataFrame({"label": [HOSTILE], "value": [0.5], "suppressed": [False]})
     html = charts.value_bars(rows, HOSTILE, "rate", HOSTILE)._repr_html_()
     _has_no_markup(html)
@@ -40,16 +48,28 @@ def test_every_piece_escapes_partner_text():
 
 def test_a_long_table_is_folded_with_its_caption_and_size_and_its_rows_as_csv(tmp_path):
     render.start_numbering(tmp_path)
-    data = pd.DataFrame({"partnership_id": "p", "school_year": 2024, "indicator_id": "i", "measure": "rate",
-                         "group_type": "sex", "group_value": [f"g{i}" for i in range(12)], "value": 0.5,
-                         "shown_as": "exact", "status": "ok"})
+    data = pd.DataFrame(
+        {
+            "partnership_id": "p",
+            "school_year": 2024,
+            "indicator_id": "i",
+            "measure": "rate",
+            "group_type": "sex",
+            "group_value": [f"g{i}" for i in range(12)],
+            "value": 0.5,
+            "shown_as": "exact",
+            "status": "ok",
+        }
+    )
     short = render.Table(pd.DataFrame({"a": ["1", "2"]}), "Short")._repr_html_()
     long = render.Table(pd.DataFrame({"a": [str(i) for i in range(12)]}), "Long", data=data)._repr_html_()
     assert "<details" not in short and "Table 1." in short
     assert long.startswith('<details class="pw-fold" id="table-2-long"><summary>')
     assert "Table 2.</a> Long" in long and "(12 rows)" in long
     csv = base64.b64decode(re.search(r"data:text/csv;base64,([^\"]+)", long).group(1)).decode()
-    assert csv.splitlines()[0].startswith("partnership_id,school_year,indicator_id,measure,group_type,group_value")
+    assert csv.splitlines()[0].startswith(
+        "partnership_id,school_year,indicator_id,measure,group_type,group_value"
+    )
     assert (tmp_path / "table-2-long.csv").read_text(encoding="utf-8") == csv
     assert render.Table(pd.DataFrame({"a": ["1"]}), "One", folded=True)._repr_html_().startswith("<details")
 
@@ -61,20 +81,34 @@ def _executed(markdown: str, glued: dict[str, object]) -> nbformat.NotebookNode:
     outputs = []
     for key, value in glued.items():
         data, _ = format_display_data(value)
-        outputs.append(nbformat.v4.new_output(
-            "display_data", data={standalone.GLUE_PREFIX + k: v for k, v in data.items()},
-            metadata={"scrapbook": {"name": key, "mime_prefix": standalone.GLUE_PREFIX}}))
+        outputs.append(
+            nbformat.v4.new_output(
+                "display_data",
+                data={standalone.GLUE_PREFIX + k: v for k, v in data.items()},
+                metadata={"scrapbook": {"name": key, "mime_prefix": standalone.GLUE_PREFIX}},
+            )
+        )
     code = nbformat.v4.new_code_cell("glue(...)", metadata={"tags": ["remove-cell"]}, outputs=outputs)
-    shown = nbformat.v4.new_code_cell("ctx.cover()", metadata={"tags": ["remove-input"]}, outputs=[
-        nbformat.v4.new_output("display_data", data={"text/html": "<p>cover</p>", "text/plain": "x"})])
+    shown = nbformat.v4.new_code_cell(
+        "ctx.cover()",
+        metadata={"tags": ["remove-input"]},
+        outputs=[
+            nbformat.v4.new_output("display_data", data={"text/html": "<p>cover</p>", "text/plain": "x"})
+        ],
+    )
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown), code, shown])
 
 
 def test_the_standalone_copy_pastes_glued_values_as_text():
-    nb = _executed("# {glue:text}`name`: report {glue:text}`year`\n\nWe had {glue:text}`n:,d` learners "
-                   "({glue}`share`).", {"name": HOSTILE, "year": "2023-24", "n": 12345, "share": "38%"})
+    nb = _executed(
+        "# {glue:text}`name`: report {glue:text}`year`\n\nWe had {glue:text}`n:,d` learners ({glue}`share`).",
+        {"name": HOSTILE, "year": "2023-24", "n": 12345, "share": "38%"},
+    )
     ready = standalone.prepare(nb)
-    assert [c.cell_type for c in ready.cells] == ["markdown", "code"]  # the glue cell is removed, as in the book
+    assert [c.cell_type for c in ready.cells] == [
+        "markdown",
+        "code",
+    ]  # the glue cell is removed, as in the book
     assert ready.cells[1].outputs[0]["data"]["text/html"] == "<p>cover</p>"
     assert "{glue:text}" not in ready.cells[0].source
     from nbconvert import HTMLExporter
@@ -83,7 +117,7 @@ def test_the_standalone_copy_pastes_glued_values_as_text():
     assert "We had 12,345 learners (38%)." in body
     assert "{glue}`k`" in body  # a role inside a glued value stays text: it is never pasted again
     assert "<script>alert" not in body and "&lt;/script&gt;&lt;script&gt;alert" in body
-    assert "evil.example\">" not in body and "<strong>bold" not in body  # partner text is not Markdown either
+    assert 'evil.example">' not in body and "<strong>bold" not in body  # partner text is not Markdown either
     assert standalone.title(nb) == HOSTILE + ": report 2023-24"
     assert "<title>" in body and "&lt;/script&gt;" in body.split("<title>")[1].split("</title>")[0]
 
@@ -102,7 +136,10 @@ def test_a_notebook_run_by_hand_reads_the_project_and_writes_into_scratch(tmp_pa
     monkeypatch.chdir(root / "notebooks")
     assert project.project_root() == root
     assert project.resolve_paths(None, None, None, job="denver/2024") == (
-        root / "data", root / "partnerships.yml", root / "scratch" / "denver" / "2024")
+        root / "data",
+        root / "partnerships.yml",
+        root / "scratch" / "denver" / "2024",
+    )
     given = project.resolve_paths("/d", "/r.yml", "/o", job="x")
     assert given == (Path("/d"), Path("/r.yml"), Path("/o"))
     monkeypatch.setenv("PATHWAYS_SCRATCH", str(tmp_path / "elsewhere"))

@@ -24,9 +24,9 @@ def _code_cells(path: Path):
 def test_every_notebook_and_its_pair_are_in_sync_and_committed_without_outputs(path):
     ipynb = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
     paired = jupytext.read(path)
-    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in ipynb.cells] == \
-        [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in paired.cells], \
-        f"{path.name} and its .ipynb differ: run `jupytext --sync notebooks/*.ipynb`"
+    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in ipynb.cells] == [
+        (c.cell_type, c.source, c.metadata.get("tags", [])) for c in paired.cells
+    ], f"{path.name} and its .ipynb differ: run `jupytext --sync notebooks/*.ipynb`"
     for cell in ipynb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs committed"
@@ -42,16 +42,19 @@ def test_notebooks_hold_no_function_definitions_file_paths_or_global_switches(pa
     assigned = {t.id: n.value for n in ast.parse(params[0].source).body for t in n.targets}
     for name in PATH_PARAMETERS:
         if name in assigned:
-            assert isinstance(assigned[name], ast.Constant) and assigned[name].value is None, \
+            assert isinstance(assigned[name], ast.Constant) and assigned[name].value is None, (
                 f"{path.name}: {name} defaults to a path; the package resolves None (contract 2)"
+            )
     for cell in cells:
         tree = ast.parse(cell.source)
         for node in ast.walk(tree):
-            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global)), \
+            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global)), (
                 f"{path.name}: define functions in the package"
+            )
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                assert not re.search(r"(^\.{0,2}/)|(\.(csv|yml|yaml|json|ipynb)$)", node.value), \
+                assert not re.search(r"(^\.{0,2}/)|(\.(csv|yml|yaml|json|ipynb)$)", node.value), (
                     f"{path.name}: a file path {node.value!r}"
+                )
             if isinstance(node, ast.Attribute) and node.attr in ("use", "rcParams", "set_theme"):
                 pytest.fail(f"{path.name}: sets global drawing state ({node.attr}); the package's theme does")
         if "parameters" not in cell.metadata.get("tags", []):
@@ -62,9 +65,15 @@ def test_notebooks_hold_no_function_definitions_file_paths_or_global_switches(pa
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_value_a_notebook_pastes_is_glued_once(path):
     nb = jupytext.read(path)
-    pasted = {m.split(":")[0] for c in nb.cells if c.cell_type == "markdown"
-              for m in re.findall(r"\{glue(?::\w*)?\}`([^`]+)`", c.source)}
-    glued = [m for c in nb.cells if c.cell_type == "code" for m in re.findall(r"glue\(\"([^\"]+)\"", c.source)]
+    pasted = {
+        m.split(":")[0]
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for m in re.findall(r"\{glue(?::\w*)?\}`([^`]+)`", c.source)
+    }
+    glued = [
+        m for c in nb.cells if c.cell_type == "code" for m in re.findall(r"glue\(\"([^\"]+)\"", c.source)
+    ]
     assert pasted <= set(glued), f"{path.name}: pastes {pasted - set(glued)} that no cell glues"
     assert len(glued) == len(set(glued)), f"{path.name}: a value glued twice (the book warns)"
     heading = next(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -98,13 +107,16 @@ def _execute(path: Path, monkeypatch) -> nbformat.NotebookNode:
     monkeypatch.delenv("PATHWAYS_PROJECT", raising=False)
     monkeypatch.delenv("PATHWAYS_SCRATCH", raising=False)
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     return nb
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stem", ["partnership_report", "partnership_brief", "closer_look_wbl_graduation",
-                                  "statewide_overview"])
+@pytest.mark.parametrize(
+    "stem", ["partnership_report", "partnership_brief", "closer_look_wbl_graduation", "statewide_overview"]
+)
 def test_a_notebook_run_by_hand_writes_only_into_scratch(stem, hand_project, monkeypatch):
     before = _snapshot(hand_project / "reports")
     nb = _execute(hand_project / "notebooks" / f"{stem}.ipynb", monkeypatch)
@@ -118,14 +130,19 @@ def test_a_notebook_run_by_hand_writes_only_into_scratch(stem, hand_project, mon
 
 
 @pytest.mark.slow
-def test_an_analyst_s_own_seaborn_chart_shows_when_the_notebook_runs_by_hand(hand_project, monkeypatch, tmp_path):
+def test_an_analyst_s_own_seaborn_chart_shows_when_the_notebook_runs_by_hand(
+    hand_project, monkeypatch, tmp_path
+):
     """The package no longer forces the Agg backend: plt.show() in a cell of the kernel shows the figure."""
     source = hand_project / "notebooks" / "partnership_report.py"
     nb = jupytext.read(source)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import seaborn as sns\nimport matplotlib.pyplot as plt\n"
-        "rows = ctx.breakdown('cte_participation')\n"
-        "sns.barplot(data=rows, x='value', y='label')\nplt.show()"))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import seaborn as sns\nimport matplotlib.pyplot as plt\n"
+            "rows = ctx.breakdown('cte_participation')\n"
+            "sns.barplot(data=rows, x='value', y='label')\nplt.show()"
+        )
+    )
     path = tmp_path / "edited.ipynb"
     jupytext.write(nb, path)
     shutil.copy2(path, hand_project / "notebooks" / "edited.ipynb")

@@ -17,11 +17,27 @@ N = 10
 
 
 def rate_row(x, n, group_type="all", group_value="all", indicator="ind", **kw):
-    gap = (1.0, 2.0, False) if group_type in ("sex", "race_ethnicity", "is_english_learner") else (
-        float("nan"), float("nan"), None)
+    gap = (
+        (1.0, 2.0, False)
+        if group_type in ("sex", "race_ethnicity", "is_english_learner")
+        else (float("nan"), float("nan"), None)
+    )
     kw.setdefault("additive", group_type not in ("all", "industry_sector"))
-    return row(indicator, "rate", x / n if n else float("nan"), numerator=x, denominator=n, ci_low=0.0, ci_high=1.0,
-               group_type=group_type, group_value=group_value, kind="rate", gap=gap, note="a note with 12", **kw)
+    return row(
+        indicator,
+        "rate",
+        x / n if n else float("nan"),
+        numerator=x,
+        denominator=n,
+        ci_low=0.0,
+        ci_high=1.0,
+        group_type=group_type,
+        group_value=group_value,
+        kind="rate",
+        gap=gap,
+        note="a note with 12",
+        **kw,
+    )
 
 
 def run(rows, sizes=None) -> pd.DataFrame:
@@ -50,18 +66,31 @@ def shown(t) -> dict[str, str]:
 
 # ------------------------------------------------------------------ rules 1 and 3
 def test_denominator_exactly_at_threshold_is_shown_one_below_is_not():
-    t = run([rate_row(105, 200), rate_row(0, N, "sex", "female"), rate_row(0, N - 1, "sex", "male"),
-             rate_row(105, 181, "sex", "unknown")])
+    t = run(
+        [
+            rate_row(105, 200),
+            rate_row(0, N, "sex", "female"),
+            rate_row(0, N - 1, "sex", "male"),
+            rate_row(105, 181, "sex", "unknown"),
+        ]
+    )
     assert get(t, "female").shown_as == "exact"
     male = get(t, "male")
     assert male.suppressed and male.suppression_reason == f"fewer than {N} learners in the group"
     assert_no_numbers(male)
 
 
-@pytest.mark.parametrize(("denominator", "top", "bottom"), [
-    # top: floor(100 (d - 10) / d)%, bottom: ceil(1000 / d)%
-    (500, 0.98, 0.02), (250, 0.96, 0.04), (11, 0.09, 0.91), (15_000, 0.99, 0.01), (333, 0.96, 0.04),
-])
+@pytest.mark.parametrize(
+    ("denominator", "top", "bottom"),
+    [
+        # top: floor(100 (d - 10) / d)%, bottom: ceil(1000 / d)%
+        (500, 0.98, 0.02),
+        (250, 0.96, 0.04),
+        (11, 0.09, 0.91),
+        (15_000, 0.99, 0.01),
+        (333, 0.96, 0.04),
+    ],
+)
 def test_bounds_reveal_no_count_below_n(denominator, top, bottom):
     assert top_bound(denominator, N) == top and bottom_bound(denominator, N) == bottom
     # the count each bound leaves open is at least N
@@ -72,8 +101,15 @@ def test_bounds_reveal_no_count_below_n(denominator, top, bottom):
 
 
 def test_top_and_bottom_coding_show_a_bound_without_the_numerator():
-    t = run([rate_row(491, 500, "x", "a"), rate_row(3, 250, "y", "b"), rate_row(N, 500, "z", "c"),
-             rate_row(0, 500, "w", "d"), rate_row(500, 500, "v", "e")])
+    t = run(
+        [
+            rate_row(491, 500, "x", "a"),
+            rate_row(3, 250, "y", "b"),
+            rate_row(N, 500, "z", "c"),
+            rate_row(0, 500, "w", "d"),
+            rate_row(500, 500, "v", "e"),
+        ]
+    )
     top = get(t, "a")
     assert (top.shown_as, top.bound, top.denominator) == ("at_least", 0.98, 500)
     assert top.suppression_reason == f"fewer than {N} learners not counted in the rate"
@@ -101,10 +137,21 @@ def test_both_sides_small_is_suppressed():
 # ------------------------------------------------------------------ rule 4
 def test_complementary_picks_the_unknown_group_first():
     # nonbinary (5) is hidden; unknown (30) goes next, not the smallest remaining group (male 40)
-    t = run([rate_row(150, 335), rate_row(2, 5, "sex", "nonbinary"), rate_row(10, 30, "sex", "unknown"),
-             rate_row(20, 40, "sex", "male"), rate_row(118, 260, "sex", "female")])
-    assert shown(t[t.group_type == "sex"]) == {"nonbinary": "suppressed", "unknown": "suppressed",
-                                                "male": "exact", "female": "exact"}
+    t = run(
+        [
+            rate_row(150, 335),
+            rate_row(2, 5, "sex", "nonbinary"),
+            rate_row(10, 30, "sex", "unknown"),
+            rate_row(20, 40, "sex", "male"),
+            rate_row(118, 260, "sex", "female"),
+        ]
+    )
+    assert shown(t[t.group_type == "sex"]) == {
+        "nonbinary": "suppressed",
+        "unknown": "suppressed",
+        "male": "exact",
+        "female": "exact",
+    }
     assert get(t, "unknown").suppression_reason == COMPLEMENTARY
     assert_no_numbers(get(t, "unknown"))
 
@@ -113,37 +160,72 @@ def test_complementary_keeps_the_focal_group_of_a_yes_no_breakdown():
     # English learners (100) are the focal group; unknown has 4 learners. Hiding unknown alone
     # lets total - true - false = 4 through: the "false" side goes, not the English learners,
     # although they are the smaller group.
-    t = run([rate_row(560, 1004), rate_row(60, 100, "is_english_learner", "true"),
-             rate_row(498, 900, "is_english_learner", "false"), rate_row(2, 4, "is_english_learner", "unknown")])
-    assert shown(t[t.group_type == "is_english_learner"]) == {"true": "exact", "false": "suppressed",
-                                                               "unknown": "suppressed"}
+    t = run(
+        [
+            rate_row(560, 1004),
+            rate_row(60, 100, "is_english_learner", "true"),
+            rate_row(498, 900, "is_english_learner", "false"),
+            rate_row(2, 4, "is_english_learner", "unknown"),
+        ]
+    )
+    assert shown(t[t.group_type == "is_english_learner"]) == {
+        "true": "exact",
+        "false": "suppressed",
+        "unknown": "suppressed",
+    }
     el = get(t, "true")
     assert el.numerator == 60 and el.gap_pp == 1.0  # its gap against an exact total stays
 
 
 def test_complementary_falls_back_to_the_smallest_other_group():
-    t = run([rate_row(300, 600), rate_row(2, 5, "race_ethnicity", "asian"),
-             rate_row(30, 80, "race_ethnicity", "black_african_american"),
-             rate_row(100, 200, "race_ethnicity", "white"), rate_row(168, 315, "race_ethnicity", "hispanic_latino")])
+    t = run(
+        [
+            rate_row(300, 600),
+            rate_row(2, 5, "race_ethnicity", "asian"),
+            rate_row(30, 80, "race_ethnicity", "black_african_american"),
+            rate_row(100, 200, "race_ethnicity", "white"),
+            rate_row(168, 315, "race_ethnicity", "hispanic_latino"),
+        ]
+    )
     assert shown(t[t.group_type == "race_ethnicity"]) == {
-        "asian": "suppressed", "black_african_american": "suppressed", "white": "exact", "hispanic_latino": "exact"}
+        "asian": "suppressed",
+        "black_african_american": "suppressed",
+        "white": "exact",
+        "hispanic_latino": "exact",
+    }
 
 
 def test_numerators_are_protected_too():
     # a (5, 2 counted) and b (6, 2 counted) together hold 11 learners, but their numerators sum
     # to 4: total minus the shown groups would say "4 of the 11". One more group is hidden: c,
     # the smallest group with a numerator to add.
-    t = run([rate_row(100, 300), rate_row(2, 5, "sex", "a"), rate_row(2, 6, "sex", "b"),
-             rate_row(20, 40, "sex", "c"), rate_row(76, 249, "sex", "d")])
-    assert shown(t[t.group_type == "sex"]) == {"a": "suppressed", "b": "suppressed", "c": "suppressed",
-                                                "d": "exact"}
+    t = run(
+        [
+            rate_row(100, 300),
+            rate_row(2, 5, "sex", "a"),
+            rate_row(2, 6, "sex", "b"),
+            rate_row(20, 40, "sex", "c"),
+            rate_row(76, 249, "sex", "d"),
+        ]
+    )
+    assert shown(t[t.group_type == "sex"]) == {
+        "a": "suppressed",
+        "b": "suppressed",
+        "c": "suppressed",
+        "d": "exact",
+    }
 
 
 def test_coded_numerators_count_as_hidden():
     # true: 395 of 400 graduate (5 did not, coded "at least 97%"). With false and unknown
     # shown, the total's 25 non-graduates minus false's 20 would give the 5 away.
-    t = run([rate_row(1375, 1400), rate_row(395, 400, "has_disability", "true"),
-             rate_row(980, 1000, "has_disability", "false")])
+    t = run(
+        [
+            rate_row(1375, 1400),
+            rate_row(395, 400, "has_disability", "true"),
+            rate_row(980, 1000, "has_disability", "false"),
+        ]
+    )
     part = t[t.group_type == "has_disability"]
     assert shown(part) == {"true": "at_least", "false": "suppressed"}
     assert get(t, "true").bound == 0.97 and get(t, "false").suppression_reason == COMPLEMENTARY
@@ -151,29 +233,69 @@ def test_coded_numerators_count_as_hidden():
 
 def test_small_cells_that_sum_to_n_at_their_largest_are_pinned():
     # two hidden groups of 9: together 18 >= N, but both are known to be below 10, so 18 means 9 and 9
-    t = run([rate_row(0, 318), rate_row(0, 9, "sex", "a"), rate_row(0, 9, "sex", "b"),
-             rate_row(0, 100, "sex", "c"), rate_row(0, 200, "sex", "d")])
-    assert shown(t[t.group_type == "sex"]) == {"a": "suppressed", "b": "suppressed", "c": "suppressed",
-                                                "d": "exact"}
+    t = run(
+        [
+            rate_row(0, 318),
+            rate_row(0, 9, "sex", "a"),
+            rate_row(0, 9, "sex", "b"),
+            rate_row(0, 100, "sex", "c"),
+            rate_row(0, 200, "sex", "d"),
+        ]
+    )
+    assert shown(t[t.group_type == "sex"]) == {
+        "a": "suppressed",
+        "b": "suppressed",
+        "c": "suppressed",
+        "d": "exact",
+    }
     # three hidden groups of 4, 3 and 5 sum to 12: each could be anything from 1 to 9, nothing to add
-    t = run([rate_row(0, 312), rate_row(0, 4, "sex", "a"), rate_row(0, 3, "sex", "b"),
-             rate_row(0, 5, "sex", "c"), rate_row(0, 300, "sex", "d")])
-    assert shown(t[t.group_type == "sex"]) == {"a": "suppressed", "b": "suppressed", "c": "suppressed",
-                                                "d": "exact"}
+    t = run(
+        [
+            rate_row(0, 312),
+            rate_row(0, 4, "sex", "a"),
+            rate_row(0, 3, "sex", "b"),
+            rate_row(0, 5, "sex", "c"),
+            rate_row(0, 300, "sex", "d"),
+        ]
+    )
+    assert shown(t[t.group_type == "sex"]) == {
+        "a": "suppressed",
+        "b": "suppressed",
+        "c": "suppressed",
+        "d": "exact",
+    }
 
 
 def test_a_zero_that_subtraction_gives_away_about_a_small_group_is_protected():
     # nonbinary (2) and unknown (9) are hidden and together hold 11 learners, but 64 - 24 - 40 = 0
     # would say that none of them earned it: one more group with learners counted is hidden
-    rows = [rate_row(64, 421), rate_row(24, 200, "sex", "female"), rate_row(40, 210, "sex", "male"),
-            rate_row(0, 2, "sex", "nonbinary"), rate_row(0, 9, "sex", "unknown")]
+    rows = [
+        rate_row(64, 421),
+        rate_row(24, 200, "sex", "female"),
+        rate_row(40, 210, "sex", "male"),
+        rate_row(0, 2, "sex", "nonbinary"),
+        rate_row(0, 9, "sex", "unknown"),
+    ]
     assert shown(run(rows)[lambda t: t.group_type == "sex"]) == {
-        "female": "suppressed", "male": "exact", "nonbinary": "suppressed", "unknown": "suppressed"}
+        "female": "suppressed",
+        "male": "exact",
+        "nonbinary": "suppressed",
+        "unknown": "suppressed",
+    }
     # but when the total itself is 0, every group is 0 for all to see: nothing more is hidden
-    rows = [rate_row(0, 421), rate_row(0, 200, "sex", "female"), rate_row(0, 210, "sex", "male"),
-            rate_row(0, 2, "sex", "nonbinary"), rate_row(0, 9, "sex", "unknown")]
+    rows = [
+        rate_row(0, 421),
+        rate_row(0, 200, "sex", "female"),
+        rate_row(0, 210, "sex", "male"),
+        rate_row(0, 2, "sex", "nonbinary"),
+        rate_row(0, 9, "sex", "unknown"),
+    ]
     assert shown(run(rows)[lambda t: t.group_type == "sex"]) == {
-        "female": "exact", "male": "exact", "nonbinary": "suppressed", "unknown": "suppressed"}
+        "female": "exact",
+        "male": "exact",
+        "nonbinary": "suppressed",
+        "unknown": "suppressed",
+    }
 
 
 def test_cells_hidden_on_the_way_are_shown_again_when_no_longer_needed():
@@ -181,10 +303,21 @@ def test_cells_hidden_on_the_way_are_shown_again_when_no_longer_needed():
     # counted) is the smallest. The complements then need one more too (0 + 1 < 10): male.
     # With male hidden, nonbinary's denominator is no longer needed to cover unknown's, so
     # nonbinary goes back to its bound.
-    t = run([rate_row(615, 996), rate_row(300, 500, "sex", "female"), rate_row(300, 480, "sex", "male"),
-             rate_row(11, 12, "sex", "nonbinary"), rate_row(4, 4, "sex", "unknown")])
-    assert shown(t[t.group_type == "sex"]) == {"female": "exact", "male": "suppressed", "nonbinary": "at_least",
-                                                "unknown": "suppressed"}
+    t = run(
+        [
+            rate_row(615, 996),
+            rate_row(300, 500, "sex", "female"),
+            rate_row(300, 480, "sex", "male"),
+            rate_row(11, 12, "sex", "nonbinary"),
+            rate_row(4, 4, "sex", "unknown"),
+        ]
+    )
+    assert shown(t[t.group_type == "sex"]) == {
+        "female": "exact",
+        "male": "suppressed",
+        "nonbinary": "at_least",
+        "unknown": "suppressed",
+    }
 
 
 def test_the_rest_of_a_partial_breakdown_is_protected():
@@ -198,8 +331,13 @@ def test_the_rest_of_a_partial_breakdown_is_protected():
 
 
 def test_overlapping_breakdowns_are_not_subtracted():
-    t = run([rate_row(100, 300), rate_row(2, 5, "industry_sector", "energy"),
-             rate_row(20, 40, "industry_sector", "healthcare")])
+    t = run(
+        [
+            rate_row(100, 300),
+            rate_row(2, 5, "industry_sector", "energy"),
+            rate_row(20, 40, "industry_sector", "healthcare"),
+        ]
+    )
     assert get(t, "energy").suppressed and not get(t, "healthcare").suppressed
     assert math.isnan(get(t, "healthcare").gap_pp)
 
@@ -212,9 +350,12 @@ def test_no_gap_against_a_total_that_is_not_exact():
     assert female.shown_as == "exact" and math.isnan(female.gap_pp) and pd.isna(female.is_gap)
 
 
-@pytest.mark.parametrize("cells", [
-    [(1, 0, 9, True), (1, 0, 9, True)],  # two small cells summing to 18
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [(1, 0, 9, True), (1, 0, 9, True)],  # two small cells summing to 18
+    ],
+)
 def test_pinned_at_the_extremes(cells):
     assert pinned(cells, 18) == [0, 1]
     assert pinned(cells, 17) == []
@@ -225,18 +366,36 @@ def test_pinned_at_the_extremes(cells):
 
 # ------------------------------------------------------------------ counts, means, odds, rule 5
 def test_counts_and_derived_counts():
-    t = run([
-        row("wbl", "learners", 9, kind="count"),
-        row("wbl", "employers", 12, kind="derived", cell_n=9, parent="learners"),
-        row("wbl", "learners", 12, group_type="wbl_type", group_value="internship", kind="count"),
-        row("wbl", "employers", 3, group_type="wbl_type", group_value="internship", kind="derived", cell_n=12,
-            parent="learners"),
-        row("wbl", "employers", 10, group_type="wbl_type", group_value="mentorship", kind="derived", cell_n=30,
-            parent="learners"),
-        row("wbl", "learners", 30, group_type="wbl_type", group_value="mentorship", kind="count"),
-        row("wbl", "learners", 0, group_type="wbl_type", group_value="job_shadow", kind="count"),
-        row("credits", "credits_earned", 0.5, kind="derived", cell_n=40),
-    ])
+    t = run(
+        [
+            row("wbl", "learners", 9, kind="count"),
+            row("wbl", "employers", 12, kind="derived", cell_n=9, parent="learners"),
+            row("wbl", "learners", 12, group_type="wbl_type", group_value="internship", kind="count"),
+            row(
+                "wbl",
+                "employers",
+                3,
+                group_type="wbl_type",
+                group_value="internship",
+                kind="derived",
+                cell_n=12,
+                parent="learners",
+            ),
+            row(
+                "wbl",
+                "employers",
+                10,
+                group_type="wbl_type",
+                group_value="mentorship",
+                kind="derived",
+                cell_n=30,
+                parent="learners",
+            ),
+            row("wbl", "learners", 30, group_type="wbl_type", group_value="mentorship", kind="count"),
+            row("wbl", "learners", 0, group_type="wbl_type", group_value="job_shadow", kind="count"),
+            row("credits", "credits_earned", 0.5, kind="derived", cell_n=40),
+        ]
+    )
     learners = get(t, "all", "learners")
     assert learners.suppressed and learners.suppression_reason == "fewer than 10 learners"
     employers = get(t, "all", "employers")  # 12 employers, but of 9 learners
@@ -249,29 +408,67 @@ def test_counts_and_derived_counts():
 
 
 def test_learner_groups_smaller_than_n_this_year_are_hidden_everywhere():
-    frame = pd.DataFrame([rate_row(300, 900), rate_row(20, 40, "sex", "nonbinary"),
-                          rate_row(280, 860, "sex", "female")], columns=ROW_COLUMNS)
+    frame = pd.DataFrame(
+        [rate_row(300, 900), rate_row(20, 40, "sex", "nonbinary"), rate_row(280, 860, "sex", "female")],
+        columns=ROW_COLUMNS,
+    )
     t = suppress(frame, N, {("sex", "nonbinary"): 4, ("sex", "female"): 500})
     assert get(t, "nonbinary").suppression_reason == "fewer than 10 learners in the group in grades 9-12"
     assert get(t, "female").suppression_reason == COMPLEMENTARY
 
 
 def test_derived_usd_and_credits_follow_their_learners():
-    t = run([row("savings", "usd", 2100.0, kind="derived", cell_n=4, note="10 credits at $210 per credit"),
-             row("savings", "credits_earned", 10.0, kind="derived", cell_n=4)])
+    t = run(
+        [
+            row("savings", "usd", 2100.0, kind="derived", cell_n=4, note="10 credits at $210 per credit"),
+            row("savings", "credits_earned", 10.0, kind="derived", cell_n=4),
+        ]
+    )
     assert t.suppressed.all()
     assert t.value.isna().all() and t.note.isna().all()
 
 
 def test_means_and_odds():
-    t = run([
-        row("survey", "mean", 3.5, denominator=9, kind="mean", noun="respondents"),
-        row("survey", "mean", 3.5, group_type="item", group_value="x", denominator=10, kind="mean", noun="respondents"),
-        row("odds", "odds_ratio", 2.88, group_type="term", group_value="5+ courses", denominator=500, ci_low=1.1,
-            ci_high=1.8, kind="odds", cell_n=9, note="5 or more completed CTE courses (vs 0-1): 188% higher odds"),
-        row("odds", "odds_ratio", 1.4, group_type="term", group_value="2-4 courses", denominator=500, ci_low=1.1,
-            ci_high=1.8, kind="odds", cell_n=10),
-    ])
+    t = run(
+        [
+            row("survey", "mean", 3.5, denominator=9, kind="mean", noun="respondents"),
+            row(
+                "survey",
+                "mean",
+                3.5,
+                group_type="item",
+                group_value="x",
+                denominator=10,
+                kind="mean",
+                noun="respondents",
+            ),
+            row(
+                "odds",
+                "odds_ratio",
+                2.88,
+                group_type="term",
+                group_value="5+ courses",
+                denominator=500,
+                ci_low=1.1,
+                ci_high=1.8,
+                kind="odds",
+                cell_n=9,
+                note="5 or more completed CTE courses (vs 0-1): 188% higher odds",
+            ),
+            row(
+                "odds",
+                "odds_ratio",
+                1.4,
+                group_type="term",
+                group_value="2-4 courses",
+                denominator=500,
+                ci_low=1.1,
+                ci_high=1.8,
+                kind="odds",
+                cell_n=10,
+            ),
+        ]
+    )
     survey = get(t, "all")
     assert survey.suppressed and survey.suppression_reason == "fewer than 10 respondents"
     assert not get(t, "x").suppressed
@@ -282,15 +479,44 @@ def test_means_and_odds():
 
 
 def test_stakeholder_types_are_a_breakdown_of_their_item():
-    t = run([row("s", "mean", 4.0, group_type="item", group_value="q", denominator=114, kind="mean",
-                 noun="respondents")] + [
-        row("s", "mean", 4.0, group_type="stakeholder_type:q", group_value=k, denominator=d, kind="mean",
-            noun="respondents", additive=True, total="item|q")
-        for k, d in (("employer", 31), ("k12", 25), ("workforce", 9), ("learner", 9), ("community", 40))])
+    t = run(
+        [
+            row(
+                "s",
+                "mean",
+                4.0,
+                group_type="item",
+                group_value="q",
+                denominator=114,
+                kind="mean",
+                noun="respondents",
+            )
+        ]
+        + [
+            row(
+                "s",
+                "mean",
+                4.0,
+                group_type="stakeholder_type:q",
+                group_value=k,
+                denominator=d,
+                kind="mean",
+                noun="respondents",
+                additive=True,
+                total="item|q",
+            )
+            for k, d in (("employer", 31), ("k12", 25), ("workforce", 9), ("learner", 9), ("community", 40))
+        ]
+    )
     # workforce and learner, both below 10, sum to 18: 9 and 9. One more is hidden: k12, the smallest
     part = t[t.group_type == "stakeholder_type:q"]
-    assert shown(part) == {"employer": "exact", "k12": "suppressed", "workforce": "suppressed",
-                           "learner": "suppressed", "community": "exact"}
+    assert shown(part) == {
+        "employer": "exact",
+        "k12": "suppressed",
+        "workforce": "suppressed",
+        "learner": "suppressed",
+        "community": "exact",
+    }
 
 
 def test_status_rows_are_never_suppressed_and_have_no_numbers():
@@ -302,7 +528,11 @@ def test_status_rows_are_never_suppressed_and_have_no_numbers():
 
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_threshold_is_configurable(n):
-    t = suppress(pd.DataFrame([rate_row(n, n + 1000, "x", "a"), rate_row(n - 1, n + 1000, "y", "b")],
-                              columns=ROW_COLUMNS), n)
+    t = suppress(
+        pd.DataFrame(
+            [rate_row(n, n + 1000, "x", "a"), rate_row(n - 1, n + 1000, "y", "b")], columns=ROW_COLUMNS
+        ),
+        n,
+    )
     assert t.iloc[0].shown_as == "exact"
     assert t.iloc[1].shown_as == ("at_most" if n - 1 >= 1 else "exact")

@@ -19,8 +19,11 @@ CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "design" / "data-contr
 
 def test_committed_templates_match_the_dictionary(repo):
     committed = repo / "data_templates"
-    stale = [name for name, content in expected_files().items()
-             if not (committed / name).is_file() or (committed / name).read_bytes() != content]
+    stale = [
+        name
+        for name, content in expected_files().items()
+        if not (committed / name).is_file() or (committed / name).read_bytes() != content
+    ]
     assert not stale, f"data_templates/ drifted from the data dictionary: {stale}; run `pathways templates`"
 
 
@@ -43,8 +46,10 @@ def test_workbook_has_a_sheet_per_file_dropdowns_and_a_dictionary(repo):
     assert wb.sheetnames == [*dictionary.files, "dictionary"]
     learners = wb["learners"]
     assert [c.value for c in learners[1]] == dictionary.file("learners").column_names
-    lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
-             for dv in learners.data_validations.dataValidation}
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+        for dv in learners.data_validations.dataValidation
+    }
     sex_letter = "ABCDEFGHIJK"[dictionary.file("learners").column_names.index("sex")]
     assert lists[sex_letter] == '"female,male,nonbinary,unknown"'
     rows = list(wb["dictionary"].iter_rows(min_row=2, values_only=True))
@@ -64,7 +69,9 @@ def _contract_columns(text: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for section in re.split(r"^### ", text, flags=re.M)[1:]:
         name = section.split(".csv", 1)[0].strip()
-        rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| column")]
+        rows = [
+            line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| column")
+        ]
         columns: list[str] = []
         for row in rows:
             first = row.split("|")[1].strip()
@@ -73,7 +80,9 @@ def _contract_columns(text: str) -> dict[str, list[str]]:
     return out
 
 
-@pytest.mark.skipif(not SHARED_CONTRACT.is_file(), reason="shared/design/data-contract.md is not beside this checkout")
+@pytest.mark.skipif(
+    not SHARED_CONTRACT.is_file(), reason="shared/design/data-contract.md is not beside this checkout"
+)
 def test_the_repository_copy_of_the_contract_is_current():
     assert CONTRACT.read_text("utf-8") == SHARED_CONTRACT.read_text("utf-8")
 

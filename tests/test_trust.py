@@ -42,8 +42,11 @@ def _pathways(*args: str, cwd: Path, timeout: int = 1800) -> subprocess.Complete
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _set_writable(folder: Path, writable: bool) -> None:
@@ -67,20 +70,31 @@ def _titled_by_the_registry(notebooks: Path) -> None:
     then reaches the page title, the print header and the navigation."""
     from drops import write_notebook
 
-    write_notebook(notebooks, "named", [
-        ("markdown", "# {glue:text}`partnership_name` — a closer look", []),
-        ("code", "partnership = \"denver\"\nyear = 2024\nregistry = None", ["parameters"]),
-        ("code", "from myst_nb import glue\n\nfrom pathways.registry import load_registry\n\n"
-                 "glue('partnership_name', load_registry(registry).get(partnership).name, display=False)",
-         ["remove-cell"]),
-        ("markdown", "Named by its registry entry.", []),
-        # an analyst's own figure whose rows carry the registry's partner names (one is a formula)
-        ("code", "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom pathways import charts\n\n"
-                 "partners = [p.name for p in load_registry(registry).get(partnership).partners]\n"
-                 "rows = pd.DataFrame({'partner': partners, 'learners': range(1, len(partners) + 1)})\n"
-                 "fig, ax = plt.subplots()\nax.bar(range(len(rows)), rows['learners'])\n"
-                 "charts.figure(fig, 'Partners', rows, alt='Chart: one bar per partner.')", ["remove-input"]),
-    ])
+    write_notebook(
+        notebooks,
+        "named",
+        [
+            ("markdown", "# {glue:text}`partnership_name` — a closer look", []),
+            ("code", 'partnership = "denver"\nyear = 2024\nregistry = None', ["parameters"]),
+            (
+                "code",
+                "from myst_nb import glue\n\nfrom pathways.registry import load_registry\n\n"
+                "glue('partnership_name', load_registry(registry).get(partnership).name, display=False)",
+                ["remove-cell"],
+            ),
+            ("markdown", "Named by its registry entry.", []),
+            # an analyst's own figure whose rows carry the registry's partner names (one is a formula)
+            (
+                "code",
+                "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom pathways import charts\n\n"
+                "partners = [p.name for p in load_registry(registry).get(partnership).partners]\n"
+                "rows = pd.DataFrame({'partner': partners, 'learners': range(1, len(partners) + 1)})\n"
+                "fig, ax = plt.subplots()\nax.bar(range(len(rows)), rows['learners'])\n"
+                "charts.figure(fig, 'Partners', rows, alt='Chart: one bar per partner.')",
+                ["remove-input"],
+            ),
+        ],
+    )
 
 
 def _hostile_pathway_names(data: Path) -> None:
@@ -107,8 +121,14 @@ def hostile(tmp_path_factory, repo):
     registry = _hostile_registry(repo, root / "partnerships.yml")
     notebooks = copy_notebooks(repo, root / "notebooks")
     _titled_by_the_registry(notebooks)
-    write_demo_data(data, load_registry(repo / "partnerships.yml"), seed=5, scale=0.5, partnerships=[PID],
-                    years=range(2023, 2025))
+    write_demo_data(
+        data,
+        load_registry(repo / "partnerships.yml"),
+        seed=5,
+        scale=0.5,
+        partnerships=[PID],
+        years=range(2023, 2025),
+    )
     _hostile_pathway_names(data)
     _set_writable(data, False)
     before = _snapshot(data)
@@ -116,8 +136,17 @@ def hostile(tmp_path_factory, repo):
     ran = _pathways("run", *common, "--partnership", PID, "--notebooks", str(notebooks), cwd=root)
     published = _pathways("publish", "2030.1", *common, cwd=root)
     after = _snapshot(data)
-    yield {"root": root, "data": data, "out": out, "registry": registry, "common": common, "ran": ran,
-           "published": published, "before": before, "after": after}
+    yield {
+        "root": root,
+        "data": data,
+        "out": out,
+        "registry": registry,
+        "common": common,
+        "ran": ran,
+        "published": published,
+        "before": before,
+        "after": after,
+    }
     _set_writable(data, True)
 
 
@@ -154,10 +183,10 @@ def test_a_name_in_a_page_title_is_text_in_the_print_header_navigation_and_citat
     page = hostile["out"] / "2030.1" / "book" / "partnerships" / PID / "2024" / "named.html"
     html = page.read_text(encoding="utf-8")
     escaped = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
-    printed = html[html.index('id="jb-print-docs-body"'):]
-    assert escaped in printed[:printed.index("</h1>")]  # the print header: the theme printed it raw
+    printed = html[html.index('id="jb-print-docs-body"') :]
+    assert escaped in printed[: printed.index("</h1>")]  # the print header: the theme printed it raw
     assert f"<title>SLV {escaped}" in html
-    cite = html[html.index('class="pw-cite"'):]
+    cite = html[html.index('class="pw-cite"') :]
     assert "Convener &lt;b onmouseover=alert(2)&gt;x&lt;/b&gt; **bold**" in cite  # the convener is the author
     for other in (hostile["out"] / "2030.1" / "book").rglob("*.html"):
         text = other.read_text(encoding="utf-8")
@@ -172,12 +201,17 @@ def test_exports_neutralise_spreadsheet_formulas(hostile):
                 assert not cell.startswith(("=", "+", "@")), f"{path.name}: formula cell {cell!r}"
                 assert not (cell.startswith("-") and not _is_number(cell)), f"{path.name}: {cell!r}"
     # every figure's data: the files beside the runs and the downloads embedded in the published pages
-    downloads = {str(p): p.read_text(encoding="utf-8") for p in (hostile["out"] / "runs").rglob("figures/*.csv")}
+    downloads = {
+        str(p): p.read_text(encoding="utf-8") for p in (hostile["out"] / "runs").rglob("figures/*.csv")
+    }
     for page in (version / "book").rglob("*.html"):
-        for i, b64 in enumerate(re.findall(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)"',
-                                           page.read_text(encoding="utf-8"))):
+        for i, b64 in enumerate(
+            re.findall(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)"', page.read_text(encoding="utf-8"))
+        ):
             downloads[f"{page.name} download {i}"] = base64.b64decode(b64).decode("utf-8")
-    assert any("'=cmd|" in text for text in downloads.values()), "the partner-name figure is not in the version"
+    assert any("'=cmd|" in text for text in downloads.values()), (
+        "the partner-name figure is not in the version"
+    )
     for name, text in downloads.items():
         for row in csv.reader(io.StringIO(text)):
             for cell in row:
@@ -193,8 +227,12 @@ def _is_number(text: str) -> bool:
 
 
 def test_ids_and_years_are_checked_before_they_become_paths(hostile):
-    for args in (("validate", "../../etc", "2024"), ("indicators", "../x", "2024"), ("indicators", PID, "20x4"),
-                 ("run", "--partnership", "../../tmp")):
+    for args in (
+        ("validate", "../../etc", "2024"),
+        ("indicators", "../x", "2024"),
+        ("indicators", PID, "20x4"),
+        ("run", "--partnership", "../../tmp"),
+    ):
         result = _pathways(*args, *hostile["common"], cwd=hostile["root"])
         assert result.returncode != 0
         assert "Traceback" not in result.stderr + result.stdout
@@ -207,8 +245,13 @@ def test_a_publish_killed_mid_build_changes_nothing_and_a_rerun_succeeds(hostile
     versions_js = (out / "versions.js").read_bytes()
     first = _snapshot(out / "2030.1")
     exe = Path(sys.executable).with_name("pathways")
-    proc = subprocess.Popen([str(exe), "publish", "2030.2", *hostile["common"]], cwd=hostile["root"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(exe), "publish", "2030.2", *hostile["common"]],
+        cwd=hostile["root"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not any(out.glob(".staging-2030.2-*/_src")):
         time.sleep(0.2)
@@ -243,11 +286,15 @@ def test_a_refused_year_is_skipped_while_the_rest_builds(hostile, tmp_path):
     assert f"{PID}/2024" in result.stdout and "refused" in result.stdout
     assert "personal data" in result.stdout and "Student Name" in result.stdout
     assert "Secretname" not in result.stdout + result.stderr
-    assert "refused 3" in result.stdout  # the year's report, brief and closer look; its overview reruns without it
+    assert (
+        "refused 3" in result.stdout
+    )  # the year's report, brief and closer look; its overview reruns without it
     # withdrawn from the book and the overview, kept on disk
     assert not (out / "runs" / PID / "2024" / "partnership_report").exists()
     assert not (out / "runs" / PID / "2024" / "export.csv").exists()
-    assert list((out / "runs" / ".withdrawn" / PID / "2024").glob("partnership_report-*/partnership_report.ipynb"))
+    assert list(
+        (out / "runs" / ".withdrawn" / PID / "2024").glob("partnership_report-*/partnership_report.ipynb")
+    )
     assert "withdrawn" in result.stdout
     build = _pathways("publish", "2030.3", *common, cwd=hostile["root"])
     assert build.returncode == 0, build.stdout + build.stderr
@@ -256,7 +303,9 @@ def test_a_refused_year_is_skipped_while_the_rest_builds(hostile, tmp_path):
     assert not (book / "partnerships" / PID / "2024.html").exists()
     status = (book / "book" / "data_status.html").read_text(encoding="utf-8")
     assert "2024" in status and "refused" in status.lower()
-    assert "Secretname" not in "".join(p.read_text(encoding="utf-8", errors="replace") for p in book.rglob("*.html"))
+    assert "Secretname" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in book.rglob("*.html")
+    )
     assert _snapshot(out / "2030.1") == published_before
 
 
@@ -275,8 +324,9 @@ def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
     pages = [p for p in sorted(version.rglob("*.html")) if "_static" not in p.parts]
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu",
-                                                                "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
         handlers: list[str] = []
@@ -300,7 +350,9 @@ def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
 def test_a_notebook_that_times_out_is_reported_as_such(hostile, tmp_path):
     out = tmp_path / "reports"
     common = ("--data", str(hostile["data"]), "--out", str(out), "--registry", str(hostile["registry"]))
-    result = _pathways("run", *common, "--partnership", PID, "--year", "2023", "--timeout", "1", cwd=hostile["root"])
+    result = _pathways(
+        "run", *common, "--partnership", PID, "--year", "2023", "--timeout", "1", cwd=hostile["root"]
+    )
     assert result.returncode == 1
     assert "timed out" in result.stdout
     assert "Traceback" not in result.stdout

@@ -57,7 +57,9 @@ def test_bad_submission_is_refused_with_one_named_check(good: Path, tmp_path: Pa
     assert [r.year for r in refused.value.results.values() if not r.passed] == [2024]
     result = refused.value.results[2024]
     assert not result.passed
-    assert [(f.file, f.column, f.check) for f in result.failures] == [(file, column, check)], result.render_text()
+    assert [(f.file, f.column, f.check) for f in result.failures] == [(file, column, check)], (
+        result.render_text()
+    )
     finding = result.failures[0]
     assert file in finding.message
     if finding.count:
@@ -73,7 +75,9 @@ def test_real_world_spellings_are_accepted(good: Path, tmp_path: Path, name: str
 
 
 @pytest.mark.parametrize("name", ["personal_data_first_name", "personal_data_dob", "personal_data_email"])
-def test_personal_data_is_refused_without_reading_values(good: Path, tmp_path: Path, name: str, capsys) -> None:
+def test_personal_data_is_refused_without_reading_values(
+    good: Path, tmp_path: Path, name: str, capsys
+) -> None:
     from pathways.validation.command import run_validate
 
     edit, file, column, _ = corpus.BAD[name]
@@ -81,8 +85,9 @@ def test_personal_data_is_refused_without_reading_values(good: Path, tmp_path: P
     registry = corpus.write_registry(tmp_path / "registry.yml")
     out = tmp_path / "out"
     for as_json in (False, True):
-        code = run_validate(corpus.PID, 2024, data_dir=root.parent, registry_path=registry, out_dir=out,
-                            as_json=as_json)
+        code = run_validate(
+            corpus.PID, 2024, data_dir=root.parent, registry_path=registry, out_dir=out, as_json=as_json
+        )
         assert code == 1
         printed = capsys.readouterr()
         assert corpus.SECRET not in printed.out + printed.err
@@ -94,15 +99,20 @@ def test_personal_data_is_refused_without_reading_values(good: Path, tmp_path: P
 
 def test_results_hold_no_learner_values(good: Path, tmp_path: Path) -> None:
     """Findings, result.json and the GX Data Docs carry row numbers, never the failing values."""
+
     def edit(folder: Path) -> None:
         corpus._set("learners", 3, sex="Zyx-Secret-Sex")(folder)
         corpus._set("cte_courses", 5, learner_id="L-SECRET-77")(folder)
 
     root = _variant(good, tmp_path, edit)
     docs = tmp_path / "docs"
-    result = validate_submission(root / "2024", 2024, partnership_id=corpus.PID, history_dir=root, docs_dir=docs)
+    result = validate_submission(
+        root / "2024", 2024, partnership_id=corpus.PID, history_dir=root, docs_dir=docs
+    )
     assert {(f.file, f.check) for f in result.failures} == {
-        ("learners.csv", "allowed_values"), ("cte_courses.csv", "reference_same_year")}
+        ("learners.csv", "allowed_values"),
+        ("cte_courses.csv", "reference_same_year"),
+    }
     text = json.dumps(result.to_dict()) + result.render_text() + result.render_markdown()
     assert "Zyx-Secret-Sex" not in text and "L-SECRET-77" not in text
     assert (docs / "result.json").is_file()
@@ -122,8 +132,10 @@ def test_to_dict_shape(good: Path, tmp_path: Path) -> None:
     (finding,) = data["failures"]
     assert set(finding) == {"file", "column", "check", "expected", "count", "rows", "message"}
     assert finding["rows"] == [4] and finding["count"] == 1
-    assert finding["message"] == ("learners.csv, column grade_level: 1 row has a value that is not a whole number "
-                                  "from 6 to 12 (row 4). Expected: a whole number from 6 to 12.")
+    assert finding["message"] == (
+        "learners.csv, column grade_level: 1 row has a value that is not a whole number "
+        "from 6 to 12 (row 4). Expected: a whole number from 6 to 12."
+    )
     assert GateResult.from_dict(data).to_dict() == data
 
 
@@ -164,7 +176,9 @@ def test_unknown_extra_column_is_a_warning(good: Path, tmp_path: Path) -> None:
     root = _variant(good, tmp_path, corpus._add_column("learners", "homeroom", "B12"))
     result = validate_submission(root / "2024", 2024, history_dir=root)
     assert result.passed
-    assert ("learners.csv", "homeroom", "unknown_column") in {(w.file, w.column, w.check) for w in result.warnings}
+    assert ("learners.csv", "homeroom", "unknown_column") in {
+        (w.file, w.column, w.check) for w in result.warnings
+    }
 
 
 def test_row_count_change_is_a_warning(good: Path, tmp_path: Path) -> None:
@@ -242,8 +256,9 @@ def test_bad_submission_never_reaches_the_reports(good: Path, tmp_path: Path, na
     out = tmp_path / "reports"
     monkeypatch.setenv("PATHWAYS_GATE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PATHWAYS_INDICATOR_CACHE", str(tmp_path / "cache"))
-    jobs = plan(root.parent, load_registry(registry_path), registry_path, out,
-                partnerships=[corpus.PID], years=[2024])
+    jobs = plan(
+        root.parent, load_registry(registry_path), registry_path, out, partnerships=[corpus.PID], years=[2024]
+    )
     report = next(j for j in jobs if j.scope == "partnership-year")
     result = execute_job(report)
     assert result.status == "refused"

@@ -21,13 +21,17 @@ def setup(tmp_path: Path):
 
 def test_pass_is_0_and_writes_results(setup, capsys) -> None:
     data, registry, out = setup
-    assert run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 0
+    assert (
+        run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 0
+    )
     printed = capsys.readouterr()
     assert "passed" in printed.out
     assert "Calculating Metrics" not in printed.out + printed.err  # GX progress bars are off
     assert (out / "validation" / corpus.PID / "2024" / "result.json").is_file()
     assert (out / "validation" / corpus.PID / "2024" / "data_docs" / "index.html").is_file()
-    assert run_validate(corpus.PID, None, data_dir=data, registry_path=registry, out_dir=out, as_json=True) == 0
+    assert (
+        run_validate(corpus.PID, None, data_dir=data, registry_path=registry, out_dir=out, as_json=True) == 0
+    )
     payload = json.loads(capsys.readouterr().out)
     assert payload["passed"] is True and set(payload["years"]) == {"2023", "2024"}
 
@@ -36,33 +40,48 @@ def test_refused_is_1_with_file_column_count_and_rows(setup, capsys) -> None:
     data, registry, out = setup
     corpus._set("cte_courses", 5, learner_id="L-0999")(data / corpus.PID / "2024")
     corpus._set("learners", 2, grade_level="13")(data / corpus.PID / "2024")
-    assert run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 1
+    assert (
+        run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 1
+    )
     text = capsys.readouterr().out
     assert "learners.csv, column grade_level: 1 row" in text and "(row 4)" in text
     assert "cte_courses.csv, column learner_id: 1 row" in text and "(row 7)" in text
     assert "L-0999" not in text and "L-0" not in text
-    assert run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=True) == 1
+    assert (
+        run_validate(corpus.PID, 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=True) == 1
+    )
     raw = capsys.readouterr().out
     payload = json.loads(raw)
     assert payload["passed"] is False and "L-0" not in raw
     assert {(f["file"], f["column"], f["count"]) for f in payload["failures"]} == {
-        ("learners.csv", "grade_level", 1), ("cte_courses.csv", "learner_id", 1)}
+        ("learners.csv", "grade_level", 1),
+        ("cte_courses.csv", "learner_id", 1),
+    }
 
 
 def test_folder_target_for_a_data_clerk(setup, tmp_path: Path, capsys) -> None:
     data, registry, out = setup
     folder = tmp_path / "2024"
     shutil.copytree(data / corpus.PID / "2024", folder)
-    assert run_validate(str(folder), None, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 0
+    assert (
+        run_validate(str(folder), None, data_dir=data, registry_path=registry, out_dir=out, as_json=False)
+        == 0
+    )
     assert "not checked against earlier years" in capsys.readouterr().out
     other = tmp_path / "my-files"
     shutil.copytree(folder, other)
-    assert run_validate(str(other), 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 0
-    assert run_validate(str(other), None, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 2
+    assert (
+        run_validate(str(other), 2024, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 0
+    )
+    assert (
+        run_validate(str(other), None, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 2
+    )
 
 
-@pytest.mark.parametrize("target, year", [("no-such-partnership", 2024), (corpus.PID, 1899), (corpus.PID, 2031),
-                                          ("Not A Partnership!", None)])
+@pytest.mark.parametrize(
+    "target, year",
+    [("no-such-partnership", 2024), (corpus.PID, 1899), (corpus.PID, 2031), ("Not A Partnership!", None)],
+)
 def test_bad_arguments_are_2_without_traceback(setup, capsys, target, year) -> None:
     data, registry, out = setup
     assert run_validate(target, year, data_dir=data, registry_path=registry, out_dir=out, as_json=False) == 2
@@ -92,8 +111,13 @@ def _obey_file_permissions() -> None:
                 raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
-def _pathways(*args: str, cwd: Path, env: dict | None = None, obey_permissions: bool = False,
-              file_size_limit: int | None = None) -> subprocess.CompletedProcess:
+def _pathways(
+    *args: str,
+    cwd: Path,
+    env: dict | None = None,
+    obey_permissions: bool = False,
+    file_size_limit: int | None = None,
+) -> subprocess.CompletedProcess:
     """Run the installed command as a user runs it (``file_size_limit``: a disk that takes no more)."""
     exe = Path(sys.executable).with_name("pathways")
 
@@ -104,8 +128,15 @@ def _pathways(*args: str, cwd: Path, env: dict | None = None, obey_permissions: 
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
     full_env = {**os.environ, "HOME": str(cwd), **(env or {})}
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=600, env=full_env,
-                          preexec_fn=before_exec)
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=full_env,
+        preexec_fn=before_exec,
+    )
 
 
 def _one_paragraph(result: subprocess.CompletedProcess, code: int) -> str:
@@ -132,16 +163,26 @@ def shared(tmp_path: Path):
 
 def test_a_registry_path_that_is_a_folder_is_a_message(shared) -> None:
     root, data, _registry = shared
-    err = _one_paragraph(_pathways("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(data),
-                                   cwd=root), 2)
+    err = _one_paragraph(
+        _pathways("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(data), cwd=root), 2
+    )
     assert "the registry could not be read (it is a folder, not a file)" in err
 
 
 def test_an_unreadable_registry_is_a_message(shared) -> None:
     root, data, registry = shared
     registry.chmod(0)
-    result = _pathways("indicators", corpus.PID, "2024", "--data", str(data), "--registry", str(registry),
-                       cwd=root, obey_permissions=True)
+    result = _pathways(
+        "indicators",
+        corpus.PID,
+        "2024",
+        "--data",
+        str(data),
+        "--registry",
+        str(registry),
+        cwd=root,
+        obey_permissions=True,
+    )
     # The command line itself checks the option before any of our code runs: a usage error, exit 2.
     assert result.returncode == 2 and "Traceback" not in result.stdout + result.stderr
     assert "Invalid value for '--registry'" in result.stderr and "is not readable" in result.stderr
@@ -150,8 +191,19 @@ def test_an_unreadable_registry_is_a_message(shared) -> None:
 def test_an_unreadable_data_folder_is_a_message(shared) -> None:
     root, data, registry = shared
     (data / corpus.PID).chmod(0)
-    err = _one_paragraph(_pathways("validate", corpus.PID, "--data", str(data), "--registry", str(registry),
-                                   cwd=root, obey_permissions=True), 2)
+    err = _one_paragraph(
+        _pathways(
+            "validate",
+            corpus.PID,
+            "--data",
+            str(data),
+            "--registry",
+            str(registry),
+            cwd=root,
+            obey_permissions=True,
+        ),
+        2,
+    )
     assert f"could not list the folder {data / corpus.PID}: permission denied" in err
 
 
@@ -159,11 +211,24 @@ def test_an_unreadable_file_is_refused_by_name(shared) -> None:
     root, data, registry = shared
     out = root / "out"
     (data / corpus.PID / "2024" / "learners.csv").chmod(0)
-    result = _pathways("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(registry),
-                       "--out", str(out), cwd=root, obey_permissions=True)
+    result = _pathways(
+        "validate",
+        corpus.PID,
+        "2024",
+        "--data",
+        str(data),
+        "--registry",
+        str(registry),
+        "--out",
+        str(out),
+        cwd=root,
+        obey_permissions=True,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
-    assert ("learners.csv: the file could not be read (permission denied); make it readable by the account that "
-            "runs the gate.") in result.stdout
+    assert (
+        "learners.csv: the file could not be read (permission denied); make it readable by the account that "
+        "runs the gate."
+    ) in result.stdout
 
 
 def test_a_read_only_output_folder_is_a_message_after_the_result(shared) -> None:
@@ -171,8 +236,19 @@ def test_a_read_only_output_folder_is_a_message_after_the_result(shared) -> None
     out = root / "out"
     out.mkdir()
     out.chmod(0o555)
-    result = _pathways("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(registry),
-                       "--out", str(out), cwd=root, obey_permissions=True)
+    result = _pathways(
+        "validate",
+        corpus.PID,
+        "2024",
+        "--data",
+        str(data),
+        "--registry",
+        str(registry),
+        "--out",
+        str(out),
+        cwd=root,
+        obey_permissions=True,
+    )
     err = _one_paragraph(result, 2)
     assert "passed the validation gate" in result.stdout
     assert "the validation ran, but its results could not be written to" in err
@@ -182,8 +258,19 @@ def test_a_read_only_output_folder_is_a_message_after_the_result(shared) -> None
 def test_a_full_output_folder_is_a_message(shared) -> None:
     root, data, registry = shared
     # A disk that takes no more than 1 KiB per file: result.json does not fit.
-    result = _pathways("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(registry),
-                       "--out", str(root / "out"), cwd=root, file_size_limit=1024)
+    result = _pathways(
+        "validate",
+        corpus.PID,
+        "2024",
+        "--data",
+        str(data),
+        "--registry",
+        str(registry),
+        "--out",
+        str(root / "out"),
+        cwd=root,
+        file_size_limit=1024,
+    )
     err = _one_paragraph(result, 2)
     assert "its results could not be written to" in err and "(the file would be too large)" in err
 
@@ -191,37 +278,55 @@ def test_a_full_output_folder_is_a_message(shared) -> None:
 def test_an_output_path_that_is_a_file_is_a_message(shared) -> None:
     root, data, registry = shared
     (root / "out").write_text("not a folder")
-    for args in (("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(registry)),
-                 ("templates",), ("demo-data", "--data", str(root / "out" / "demo"), "--partnership", "denver")):
+    for args in (
+        ("validate", corpus.PID, "2024", "--data", str(data), "--registry", str(registry)),
+        ("templates",),
+        ("demo-data", "--data", str(root / "out" / "demo"), "--partnership", "denver"),
+    ):
         out = ("--out", str(root / "out")) if args[0] != "demo-data" else ()
-        reg = ("--registry", str(Path(__file__).resolve().parents[1] / "partnerships.yml")) if args[0] == "demo-data" \
+        reg = (
+            ("--registry", str(Path(__file__).resolve().parents[1] / "partnerships.yml"))
+            if args[0] == "demo-data"
             else ()
+        )
         err = _one_paragraph(_pathways(*args, *out, *reg, cwd=root), 2)
-        assert "part of the path is a file, not a folder" in err or "something else of that name is in the way" in err
+        assert (
+            "part of the path is a file, not a folder" in err
+            or "something else of that name is in the way" in err
+        )
 
 
 @pytest.mark.parametrize("year", ["２０２４", "٢٠٢٤"])
 def test_unicode_digit_years_are_refused_by_every_verb(shared, year) -> None:
     root, data, registry = shared
     for verb in ("validate", "indicators"):
-        err = _one_paragraph(_pathways(verb, corpus.PID, year, "--data", str(data), "--registry", str(registry),
-                                       cwd=root), 2)
+        err = _one_paragraph(
+            _pathways(verb, corpus.PID, year, "--data", str(data), "--registry", str(registry), cwd=root), 2
+        )
         assert f"year '{year}' is not valid: use a four-digit school year such as 2024" in err
 
 
 def test_indicators_refuses_a_refused_submission_with_the_gates_message(shared) -> None:
     root, data, registry = shared
     corpus._set("learners", 2, grade_level="13")(data / corpus.PID / "2024")
-    result = _pathways("indicators", corpus.PID, "2024", "--data", str(data), "--registry", str(registry), cwd=root)
+    result = _pathways(
+        "indicators", corpus.PID, "2024", "--data", str(data), "--registry", str(registry), cwd=root
+    )
     err = _one_paragraph(result, 1)
     assert result.stdout == ""  # no table computed from refused data
-    assert err.startswith("error: The validation gate refused test-partnership 2024: learners.csv, column "
-                          "grade_level: 1 row has a value that is not a whole number from 6 to 12 (row 4).")
+    assert err.startswith(
+        "error: The validation gate refused test-partnership 2024: learners.csv, column "
+        "grade_level: 1 row has a value that is not a whole number from 6 to 12 (row 4)."
+    )
     # an earlier refused year refuses the later one's indicators too
     corpus._set("learners", 2, grade_level="13")(data / corpus.PID / "2023")
     corpus._set("learners", 2, grade_level="9")(data / corpus.PID / "2024")
-    err = _one_paragraph(_pathways("indicators", corpus.PID, "2024", "--data", str(data), "--registry",
-                                   str(registry), cwd=root), 1)
+    err = _one_paragraph(
+        _pathways(
+            "indicators", corpus.PID, "2024", "--data", str(data), "--registry", str(registry), cwd=root
+        ),
+        1,
+    )
     assert err.startswith("error: The validation gate refused test-partnership 2023:")
 
 

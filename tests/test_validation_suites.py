@@ -34,11 +34,19 @@ def test_suites_are_gx_json(tmp_path) -> None:
     data = json.loads((tmp_path / "pathways.learners.json").read_text())
     suite = gx.ExpectationSuite(**data)
     types = {e.expectation_type for e in suite.expectations}
-    assert {"expect_table_columns_to_match_set", "expect_column_values_to_match_regex", "expect_column_values_to_be_in_set",
-            "expect_column_values_to_be_between", "expect_column_values_to_be_unique"} <= types
+    assert {
+        "expect_table_columns_to_match_set",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_unique",
+    } <= types
     year = [e for e in data["expectations"] if e["meta"]["check"] == "school_year"]
     assert year[0]["kwargs"]["min_value"] == {"$PARAMETER": "school_year"}
-    checks = {e["meta"]["check"] for e in json.loads((tmp_path / "pathways.employment.json").read_text())["expectations"]}
+    checks = {
+        e["meta"]["check"]
+        for e in json.loads((tmp_path / "pathways.employment.json").read_text())["expectations"]
+    }
     assert "plausible_wages" in checks
     assert len(load_suite("cross_file").expectations) == len(reference_checks()) + len(once_checks()) == 11
 
@@ -52,9 +60,35 @@ def test_type_regexes_agree_with_the_reader() -> None:
     from pathways.submission import invalid_mask
     from pathways.validation.suites import BOOL_REGEX, DATE_REGEX, FLOAT_REGEX, INT_REGEX
 
-    samples = ["2024", "2024.0", "2024.5", "+3", "-1", "1e3", ".5", "5.", "abc", "TRUE", "yes", "Y", "n", "0",
-               "nope", "2024-02-29", "2023-02-29", "2024-13-01", "2024-4-01", "24-04-01", "2024-06-30"]
-    for kind, regex in (("int", INT_REGEX), ("float", FLOAT_REGEX), ("bool", BOOL_REGEX), ("date", DATE_REGEX)):
+    samples = [
+        "2024",
+        "2024.0",
+        "2024.5",
+        "+3",
+        "-1",
+        "1e3",
+        ".5",
+        "5.",
+        "abc",
+        "TRUE",
+        "yes",
+        "Y",
+        "n",
+        "0",
+        "nope",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-13-01",
+        "2024-4-01",
+        "24-04-01",
+        "2024-06-30",
+    ]
+    for kind, regex in (
+        ("int", INT_REGEX),
+        ("float", FLOAT_REGEX),
+        ("bool", BOOL_REGEX),
+        ("date", DATE_REGEX),
+    ):
         series = pd.Series(samples, dtype="str")
         reader_bad = invalid_mask(series, kind).tolist()
         gate_bad = [not re.search(regex, s) for s in samples]

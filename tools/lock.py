@@ -17,11 +17,26 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 RUNTIME_ROOTS = ("pathways", "jupyterlab")  # JupyterLab for `make lab`
-DEV_ROOTS = ("pytest", "pytest-xdist", "pytest-timeout", "pytest-cov", "hypothesis", "ruff", "playwright",
-             "pyinstrument")
-UNPINNED = {"pathways", "pip", "setuptools", "wheel"}  # the project itself, and what pip freeze leaves out too
-HEADER = ("# Pinned, tested set (Python 3.11). Regenerate with: make lock\n"
-          "# Jupyter Book stays below 2 (version 2 is a different engine).\n")
+DEV_ROOTS = (
+    "pytest",
+    "pytest-xdist",
+    "pytest-timeout",
+    "pytest-cov",
+    "hypothesis",
+    "ruff",
+    "playwright",
+    "pyinstrument",
+)
+UNPINNED = {
+    "pathways",
+    "pip",
+    "setuptools",
+    "wheel",
+}  # the project itself, and what pip freeze leaves out too
+HEADER = (
+    "# Pinned, tested set (Python 3.11). Regenerate with: make lock\n"
+    "# Jupyter Book stays below 2 (version 2 is a different engine).\n"
+)
 
 
 def _name(text: str) -> str:
@@ -61,13 +76,17 @@ def main(repo: Path) -> None:
     dev = _closure(DEV_ROOTS, dists) - runtime - UNPINNED
 
     def pins(names: set[str]) -> str:
-        return "".join(f"{dists[n].metadata['Name']}=={dists[n].version}\n"
-                       for n in sorted(names, key=str.lower))
+        return "".join(
+            f"{dists[n].metadata['Name']}=={dists[n].version}\n" for n in sorted(names, key=str.lower)
+        )
 
     (repo / "requirements.txt").write_text(HEADER + "-e .\n" + pins(runtime), encoding="utf-8")
     (repo / "requirements-dev.txt").write_text(
-        HEADER + "# Tests, lint and benchmarks, on top of the runtime set.\n-r requirements.txt\n" + pins(dev),
-        encoding="utf-8")
+        HEADER
+        + "# Tests, lint and benchmarks, on top of the runtime set.\n-r requirements.txt\n"
+        + pins(dev),
+        encoding="utf-8",
+    )
     left = set(dists) - runtime - dev - UNPINNED
     if left:
         print("not pinned (neither pathways nor a development tool needs them): " + ", ".join(sorted(left)))

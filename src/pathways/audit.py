@@ -48,18 +48,42 @@ from pathways.submission import FileRefused, parse_bool, read_raw, submitted_yea
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".ipynb", ".js", ".txt", ".md", ".bib", ".xml", ".cff", ".svg"}
 ID_COLUMNS = ("learner_id", "respondent_id")
-LEARNER_GROUPS = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner",
-                  "has_disability")
+LEARNER_GROUPS = (
+    "sex",
+    "race_ethnicity",
+    "is_economically_disadvantaged",
+    "is_english_learner",
+    "has_disability",
+)
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high")
 KEY_COLUMNS = ("partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value")
 # Columns of an indicator table that hold a figure (a suppressed row shows none of them, a
 # coded row only its denominator and bound).
 FIGURE_COLUMNS = (
-    "numerator", "denominator", "value", "ci_low", "ci_high", "bound", "gap_pp", "gap_moe_pp",
-    "gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp", "baseline_value", "prior_value",
-    "change_from_baseline_pp", "change_from_prior_pp", "change_from_baseline_pct", "change_from_prior_pct",
-    "change_from_baseline_diff", "change_from_prior_diff", "baseline_numerator", "prior_numerator",
-    "numerator_change_from_baseline_pct", "numerator_change_from_prior_pct", "goal_current",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "bound",
+    "gap_pp",
+    "gap_moe_pp",
+    "gap_baseline_pp",
+    "gap_change_pp",
+    "gap_change_moe_pp",
+    "baseline_value",
+    "prior_value",
+    "change_from_baseline_pp",
+    "change_from_prior_pp",
+    "change_from_baseline_pct",
+    "change_from_prior_pct",
+    "change_from_baseline_diff",
+    "change_from_prior_diff",
+    "baseline_numerator",
+    "prior_numerator",
+    "numerator_change_from_baseline_pct",
+    "numerator_change_from_prior_pct",
+    "goal_current",
     "goal_progress_share",
 )
 NOT_COUNTS = ("rate", "mean", "odds_ratio", "usd", "")
@@ -160,8 +184,14 @@ def _sources(folder: Path) -> Iterator[Source]:
         text = path.read_text(encoding="utf-8", errors="replace")
         if suffix == ".ipynb":
             text = _notebook_text(text)
-        kind = {".html": "html", ".ipynb": "html", ".csv": "csv", ".json": "json", ".svg": "svg",
-                ".md": "md"}.get(suffix, "text")
+        kind = {
+            ".html": "html",
+            ".ipynb": "html",
+            ".csv": "csv",
+            ".json": "json",
+            ".svg": "svg",
+            ".md": "md",
+        }.get(suffix, "text")
         yield Source(name, text, kind)
         yield from _embedded(name, text)
 
@@ -337,8 +367,14 @@ def _shown(source: Source, number: int, row: dict[str, str]) -> Shown | None:
     year = _float(row.get("school_year", ""))
     if year is None or row.get("status", "ok") not in ("ok", ""):
         return None
-    key = (row["partnership_id"], int(year), row.get("indicator_id", ""), row.get("measure", ""),
-           row["group_type"], row["group_value"])
+    key = (
+        row["partnership_id"],
+        int(year),
+        row.get("indicator_id", ""),
+        row.get("measure", ""),
+        row["group_type"],
+        row["group_value"],
+    )
     state = row.get("shown_as", "")
     if state not in ("exact", "at_least", "at_most", "suppressed"):
         state = "suppressed" if row.get("suppressed", "").lower() == "true" else "exact"
@@ -358,12 +394,16 @@ def _row_findings(shown: Shown, sizes: dict, n: int) -> list[str]:
     visible = {c: v for c, v in numbers.items() if c in NUMBER_COLUMNS or c == "bound"}
     size = sizes.get((pid, year, gtype, gvalue))
     if size is not None and size < n and visible:
-        return [f"{where}: {gtype}={gvalue} has fewer than {n} learners in {pid}'s {year} submission, "
-                "yet the row shows a number"]
+        return [
+            f"{where}: {gtype}={gvalue} has fewer than {n} learners in {pid}'s {year} submission, "
+            "yet the row shows a number"
+        ]
     if shown.state in ("at_least", "at_most"):
         extra = sorted(set(numbers) - {"denominator", "bound"})
         if extra:
-            findings.append(f"{where}: a coded row shows more than its denominator and bound ({', '.join(extra)})")
+            findings.append(
+                f"{where}: a coded row shows more than its denominator and bound ({', '.join(extra)})"
+            )
         den, bound = numbers.get("denominator"), numbers.get("bound")
         if den is not None and bound is not None:
             implied = (1 - bound) * den if shown.state == "at_least" else bound * den
@@ -465,8 +505,9 @@ def _cell_value(row: dict, quantity: str) -> float:
     return float(row[quantity])
 
 
-def _breakdown_findings(pid: str, year: int, truth: pd.DataFrame, known: dict[tuple, Known],
-                        sizes: dict, n: int) -> list[str]:
+def _breakdown_findings(
+    pid: str, year: int, truth: pd.DataFrame, known: dict[tuple, Known], sizes: dict, n: int
+) -> list[str]:
     findings = []
     records = truth[truth["status"] == "ok"].to_dict(orient="records")
     by_key = {(r["indicator_id"], r["measure"], r["group_type"], r["group_value"]): r for r in records}
@@ -474,6 +515,7 @@ def _breakdown_findings(pid: str, year: int, truth: pd.DataFrame, known: dict[tu
     for r in records:
         if r["group_type"] in PARTITIONS or r["group_type"].startswith("stakeholder_type:"):
             blocks[(r["indicator_id"], r["measure"], r["group_type"])].append(r)
+
     def total_of(gtype: str) -> tuple[str, str]:
         return ("item", gtype.split(":", 1)[1]) if gtype.startswith("stakeholder_type:") else ("all", "all")
 
@@ -484,37 +526,61 @@ def _breakdown_findings(pid: str, year: int, truth: pd.DataFrame, known: dict[tu
         total = by_key.get((ind, measure, *total_of(gtype)))
         if total is None:
             continue
-        quantities = {"rate": ("denominator", "numerator", "complement"), "mean": ("denominator",),
-                      "count": ("value",)}.get(total["_kind"], ())
+        quantities = {
+            "rate": ("denominator", "numerator", "complement"),
+            "mean": ("denominator",),
+            "count": ("value",),
+        }.get(total["_kind"], ())
         infos = infos_of(ind, measure, members)
         total_known = known.get((pid, year, ind, measure, *total_of(gtype)))
         if not any(infos):
             continue  # no group of this breakdown is published
         # the other breakdowns of the same total: a hidden total is no more hidden than they leave it
-        others = [(m, infos_of(ind, measure, m)) for (i2, m2, g2), m in blocks.items()
-                  if (i2, m2) == (ind, measure) and g2 != gtype and total_of(g2) == total_of(gtype)]
+        others = [
+            (m, infos_of(ind, measure, m))
+            for (i2, m2, g2), m in blocks.items()
+            if (i2, m2) == (ind, measure) and g2 != gtype and total_of(g2) == total_of(gtype)
+        ]
         for quantity in quantities:
-            problem = _relation(members, infos, total, total_known, quantity, measure, sizes, (pid, year), n,
-                                others)
+            problem = _relation(
+                members, infos, total, total_known, quantity, measure, sizes, (pid, year), n, others
+            )
             if problem:
                 places = _places([i for i in [*infos, total_known] if i is not None])
-                what = {"denominator": "denominators", "numerator": "numerators", "complement":
-                        "learners not counted", "value": "counts"}[quantity]
-                findings.append(f"{places}: {ind} ({measure}) by {gtype} of {pid} {year}: the hidden {what} "
-                                f"{problem}")
+                what = {
+                    "denominator": "denominators",
+                    "numerator": "numerators",
+                    "complement": "learners not counted",
+                    "value": "counts",
+                }[quantity]
+                findings.append(
+                    f"{places}: {ind} ({measure}) by {gtype} of {pid} {year}: the hidden {what} {problem}"
+                )
         if total["_kind"] == "rate" and gtype in LEARNER_GROUPS:  # a gap compares with the rest of the total
             exact_total = total_known is not None and total_known.shows("complement", measure)
             for info in infos:
                 if info is not None and info.gap and not exact_total:
-                    findings.append(f"{_places([info])}: {ind} by {gtype} of {pid} {year}: a gap is shown "
-                                    "against a total that is not shown exactly")
+                    findings.append(
+                        f"{_places([info])}: {ind} by {gtype} of {pid} {year}: a gap is shown "
+                        "against a total that is not shown exactly"
+                    )
     return findings
 
 
-def _relation(members: list[dict], infos: list[Known | None], total: dict, total_known: Known | None,
-              quantity: str, measure: str, sizes: dict, where: tuple[str, int], n: int,
-              others: list[tuple[list[dict], list[Known | None]]] = ()) -> str | None:
+def _relation(
+    members: list[dict],
+    infos: list[Known | None],
+    total: dict,
+    total_known: Known | None,
+    quantity: str,
+    measure: str,
+    sizes: dict,
+    where: tuple[str, int],
+    n: int,
+    others: list[tuple[list[dict], list[Known | None]]] = (),
+) -> str | None:
     """Why subtraction gives a hidden cell of this breakdown away, or None."""
+
     def shows(info: Known | None) -> bool:
         return info is not None and info.shows(quantity, measure)
 
@@ -534,10 +600,14 @@ def _relation(members: list[dict], infos: list[Known | None], total: dict, total
 
     def protect(row: dict, info: Known | None, value: float) -> bool:
         """A small count, or anything (a zero too) about a small group, or a coded rate's numerator."""
-        small_group = sizes.get((*where, row["group_type"], row["group_value"]), n) < n \
-            or (row["_kind"] in ("rate", "mean") and float(row["denominator"]) < n)
-        return 0 < value < n or small_group or (info is not None and info.coded is not None
-                                                 and quantity in ("numerator", "complement"))
+        small_group = sizes.get((*where, row["group_type"], row["group_value"]), n) < n or (
+            row["_kind"] in ("rate", "mean") and float(row["denominator"]) < n
+        )
+        return (
+            0 < value < n
+            or small_group
+            or (info is not None and info.coded is not None and quantity in ("numerator", "complement"))
+        )
 
     values = [_cell_value(m, quantity) for m in members]
     q_total = _cell_value(total, quantity)
@@ -588,8 +658,11 @@ def _true_cells(data_dir: Path, registry: Registry, pid: str, years: set[int]) -
 
     partnership = registry.get(pid)
     submissions = Submissions(Path(data_dir), pid, max(years))
-    return {y: true_cells(submissions.history(y), partnership, registry.min_cell_size)[0]
-            for y in sorted(years) if y in submissions.years}
+    return {
+        y: true_cells(submissions.history(y), partnership, registry.min_cell_size)[0]
+        for y in sorted(years)
+        if y in submissions.years
+    }
 
 
 # ---------------------------------------------------------------------------------- version
@@ -623,8 +696,10 @@ def audit_version(folder: Path, *, data_dir: Path, registry: Registry) -> list[s
         for year in sorted(years):
             if year not in truths:
                 where = _places([k for key, k in known.items() if key[:2] == (pid, year)])
-                findings.append(f"{where}: rows of {pid} {year} cannot be checked against the inputs (no "
-                                f"readable submission of {pid} for {year} under the data folder)")
+                findings.append(
+                    f"{where}: rows of {pid} {year} cannot be checked against the inputs (no "
+                    f"readable submission of {pid} for {year} under the data folder)"
+                )
                 continue
             findings.extend(_breakdown_findings(pid, year, truths[year], known, sizes, n))
     return findings

@@ -57,8 +57,10 @@ def check_base_url(base_url: str) -> str:
     if not base_url:
         return ""
     if not re.fullmatch(BASE_URL_PATTERN, base_url, flags=re.ASCII):
-        raise PathwaysError(f"base_url {base_url!r} is not a web address such as https://data.example.org/pathways/ "
-                            "(http or https, ASCII, no spaces or quotes)")
+        raise PathwaysError(
+            f"base_url {base_url!r} is not a web address such as https://data.example.org/pathways/ "
+            "(http or https, ASCII, no spaces or quotes)"
+        )
     return base_url.rstrip("/") + "/"
 
 
@@ -87,8 +89,11 @@ def published_pages(out_dir: Path, registry: Registry) -> list[Page]:
     """Every successful run the book shows, in book order (partnerships in registry order, latest year
     first; then the statewide year notebooks; then the once-notebooks)."""
     jobs = load_manifest(out_dir)["jobs"]
-    ok = [e for e in jobs.values() if e.get("status") == "ok"
-          and (job_folder(out_dir, e) / f"{e['notebook']}.ipynb").is_file()]
+    ok = [
+        e
+        for e in jobs.values()
+        if e.get("status") == "ok" and (job_folder(out_dir, e) / f"{e['notebook']}.ipynb").is_file()
+    ]
     pages: list[Page] = []
 
     def year_pages(entries: list[dict], owner_path: str) -> None:
@@ -102,8 +107,10 @@ def published_pages(out_dir: Path, registry: Registry) -> list[Page]:
                 pages.append(Page(e, name, e is chapter))
 
     for pid in registry.ids:
-        year_pages([e for e in ok if e.get("scope") == "partnership-year" and e.get("partnership_id") == pid],
-                   f"partnerships/{pid}")
+        year_pages(
+            [e for e in ok if e.get("scope") == "partnership-year" and e.get("partnership_id") == pid],
+            f"partnerships/{pid}",
+        )
     year_pages([e for e in ok if e.get("scope") == "year"], "statewide")
     for e in _by_order([e for e in ok if e.get("scope") == "once"]):
         pages.append(Page(e, f"analyses/{e['notebook']}", True))
@@ -114,8 +121,15 @@ def school_year(year: int) -> str:
     return f"School year {year - 1}-{str(year)[-2:]}"
 
 
-def assemble(src: Path, *, out_dir: Path, registry: Registry, version: str, base_url: str = "",
-             published: str | None = None) -> Path:
+def assemble(
+    src: Path,
+    *,
+    out_dir: Path,
+    registry: Registry,
+    version: str,
+    base_url: str = "",
+    published: str | None = None,
+) -> Path:
     """Write the book's source tree into ``src`` (emptied first)."""
     src = Path(src)
     shutil.rmtree(src, ignore_errors=True)
@@ -159,8 +173,11 @@ def assemble(src: Path, *, out_dir: Path, registry: Registry, version: str, base
     config.pop("pathways", None)  # Pathways' own settings, not Jupyter Book's
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["html_context"] = {
-        "pathways_version": version, "pathways_date": published, "pathways_base_url": base_url,
-        "pathways_publisher": publisher, "pathways_authors": authors,
+        "pathways_version": version,
+        "pathways_date": published,
+        "pathways_base_url": base_url,
+        "pathways_publisher": publisher,
+        "pathways_authors": authors,
         # Charts are drawn on white; an unset mode also makes the theme log a console error.
         "default_mode": "light",
     }
@@ -178,8 +195,13 @@ def _toc_parts(pages: list[Page], registry: Registry) -> list[dict]:
     by_caption: dict[str, dict] = {}
     for page in pages:
         scope = page.entry["scope"]
-        caption = registry.get(page.entry["partnership_id"]).name if scope == "partnership-year" else \
-            "Statewide" if scope == "year" else "Analyses"
+        caption = (
+            registry.get(page.entry["partnership_id"]).name
+            if scope == "partnership-year"
+            else "Statewide"
+            if scope == "year"
+            else "Analyses"
+        )
         part = by_caption.get(caption)
         if part is None:
             part = by_caption[caption] = {"caption": caption, "chapters": []}
@@ -206,22 +228,39 @@ def _index_page(registry: Registry, pages: list[Page]) -> str:
     for p in registry.partnerships:
         own = [c for c in chapters if c.entry.get("partnership_id") == p.id]
         demo = " *(demo: synthetic learner records)*" if p.is_demo else ""
-        latest = f" — latest report: [{own[0].entry['year']}](../{own[0].docname}.ipynb)" if own else \
-            " — no report yet"
-        lines.append(f"- **{md_escape(p.name)}**{demo}, {md_escape(p.region)}; convened by "
-                     f"{md_escape(p.convener)}; {len(p.partners)} partners{latest}.")
+        latest = (
+            f" — latest report: [{own[0].entry['year']}](../{own[0].docname}.ipynb)"
+            if own
+            else " — no report yet"
+        )
+        lines.append(
+            f"- **{md_escape(p.name)}**{demo}, {md_escape(p.region)}; convened by "
+            f"{md_escape(p.convener)}; {len(p.partners)} partners{latest}."
+        )
     statewide = [c for c in chapters if c.entry["scope"] == "year"]
     if statewide:
         y = statewide[0].entry["year"]
-        lines += ["", f"Task forces: see the [statewide overview for {y}](../{statewide[0].docname}.ipynb), all "
-                      "partnerships side by side."]
+        lines += [
+            "",
+            f"Task forces: see the [statewide overview for {y}](../{statewide[0].docname}.ipynb), all "
+            "partnerships side by side.",
+        ]
     analyses = [c for c in chapters if c.entry["scope"] == "once"]
     if analyses:
-        lines += ["", "Analyses across partnerships and years: "
-                  + ", ".join(f"[{md_escape(c.entry.get('title') or c.entry['notebook'])}](../{c.docname}.ipynb)"
-                              for c in analyses) + "."]
-    lines += ["", "New to these reports? Start with [how to read a report](how_to_read.md). Definitions are on "
-                  "the [methods page](methods.md); partners send data using the [data templates](data_templates.md)."]
+        lines += [
+            "",
+            "Analyses across partnerships and years: "
+            + ", ".join(
+                f"[{md_escape(c.entry.get('title') or c.entry['notebook'])}](../{c.docname}.ipynb)"
+                for c in analyses
+            )
+            + ".",
+        ]
+    lines += [
+        "",
+        "New to these reports? Start with [how to read a report](how_to_read.md). Definitions are on "
+        "the [methods page](methods.md); partners send data using the [data templates](data_templates.md).",
+    ]
     return intro + "\n".join(lines) + "\n"
 
 
@@ -230,8 +269,18 @@ def build(src: Path, html_out: Path) -> Path:
     jb = Path(sys.executable).with_name("jupyter-book")
     work = src.parent / (src.name + "-jb")
     shutil.rmtree(work, ignore_errors=True)
-    cmd = [str(jb), "build", str(src), "--path-output", str(work), "--warningiserror", "--keep-going", "--all",
-           "--builder", "html"]
+    cmd = [
+        str(jb),
+        "build",
+        str(src),
+        "--path-output",
+        str(work),
+        "--warningiserror",
+        "--keep-going",
+        "--all",
+        "--builder",
+        "html",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-40:])

@@ -16,8 +16,15 @@ from pathways.theme import fmt_count, fmt_value, is_missing
 
 CODED = ("at_least", "at_most")
 # Columns a coded row keeps: its place in the export, its bound and how many learners it covers.
-_CODED_KEEPS = ("school_year", "denominator", "bound", "baseline_year", "prior_year", "goal_target",
-                "goal_target_year")
+_CODED_KEEPS = (
+    "school_year",
+    "denominator",
+    "bound",
+    "baseline_year",
+    "prior_year",
+    "goal_target",
+    "goal_target_year",
+)
 
 
 def _get(row, name: str, default=None):
@@ -131,7 +138,11 @@ def scrub_hidden(frame: pd.DataFrame) -> pd.DataFrame:
     hidden = st == "suppressed"
     coded = np.isin(st, CODED)
     for col in out.columns:
-        if col in ("school_year",) or not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+        if (
+            col in ("school_year",)
+            or not pd.api.types.is_numeric_dtype(out[col])
+            or pd.api.types.is_bool_dtype(out[col])
+        ):
             continue
         mask = hidden | (coded & (col not in _CODED_KEEPS))
         if mask.any():
@@ -144,5 +155,16 @@ def scrub_hidden(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["CODED", "denominator_text", "fmt_bound", "is_coded", "is_exact", "reason", "scrub_hidden", "shown",
-           "shown_with_reason", "state", "states"]
+__all__ = [
+    "CODED",
+    "denominator_text",
+    "fmt_bound",
+    "is_coded",
+    "is_exact",
+    "reason",
+    "scrub_hidden",
+    "shown",
+    "shown_with_reason",
+    "state",
+    "states",
+]

@@ -33,13 +33,28 @@ from pathways.theme import MUTED, PALETTE, is_missing, signed
 CODED_COLOR = "#9cc3e0"  # the bar colour, lighter: a bound, not a measured value
 GAP_COLORS = {"narrowing": PALETTE[0], "widening": PALETTE[5], "no_clear_change": MUTED}
 # Sector groups overlap (a learner counts in each sector of a completed course), unlike the others.
-_HEADING_NOTES = {"industry_sector": " (learners with a completed course in the sector, compared with all learners)"}
+_HEADING_NOTES = {
+    "industry_sector": " (learners with a completed course in the sector, compared with all learners)"
+}
 
-__all__ = ["Chart", "compare_bars", "describe", "figure", "gap_change", "gap_dots", "gap_panels", "group_bars", "odds_forest",
-           "trend_lines", "value_bars"]
+__all__ = [
+    "Chart",
+    "compare_bars",
+    "describe",
+    "figure",
+    "gap_change",
+    "gap_dots",
+    "gap_panels",
+    "group_bars",
+    "odds_forest",
+    "trend_lines",
+    "value_bars",
+]
 
 
-def figure(fig: Figure, caption: str, data: pd.DataFrame, alt: str | None = None, unit: str = "rate") -> Chart:
+def figure(
+    fig: Figure, caption: str, data: pd.DataFrame, alt: str | None = None, unit: str = "rate"
+) -> Chart:
     """An analyst's own seaborn or matplotlib figure as a report figure: numbered, with alt text
     (written from ``data`` by :func:`describe` unless given) and ``data`` as its CSV download.
 
@@ -47,21 +62,38 @@ def figure(fig: Figure, caption: str, data: pd.DataFrame, alt: str | None = None
     ``ctx.trend(...)``), so the download carries the export's columns.
     """
     plt.close(fig)  # shown once, by the report, not a second time by the inline backend
-    return Chart(fig, data.reset_index(drop=True), alt or f"Chart: {caption}. {describe(data, unit)}", caption)
+    return Chart(
+        fig, data.reset_index(drop=True), alt or f"Chart: {caption}. {describe(data, unit)}", caption
+    )
 
 
 def describe(rows: pd.DataFrame, unit: str = "rate", min_cell_size: int = 10) -> str:
     """Alt text for rows of the export: each row's label and what a reader sees for it."""
     if rows.empty:
         return "No data."
-    labels = rows["label"] if "label" in rows else [
-        group_value_label(t, v) for t, v in zip(rows.get("group_type", ["all"] * len(rows)),
-                                                 rows.get("group_value", ["all"] * len(rows)), strict=True)]
-    years = rows["school_year"].astype(int).astype(str) if "school_year" in rows and \
-        rows["school_year"].nunique() > 1 else None
-    # rows of several indicators (an analyst's own chart of two rates) name each row's indicator
-    titles = rows["indicator_id"].map(_title) if "indicator_id" in rows and rows["indicator_id"].nunique() > 1 \
+    labels = (
+        rows["label"]
+        if "label" in rows
+        else [
+            group_value_label(t, v)
+            for t, v in zip(
+                rows.get("group_type", ["all"] * len(rows)),
+                rows.get("group_value", ["all"] * len(rows)),
+                strict=True,
+            )
+        ]
+    )
+    years = (
+        rows["school_year"].astype(int).astype(str)
+        if "school_year" in rows and rows["school_year"].nunique() > 1
         else None
+    )
+    # rows of several indicators (an analyst's own chart of two rates) name each row's indicator
+    titles = (
+        rows["indicator_id"].map(_title)
+        if "indicator_id" in rows and rows["indicator_id"].nunique() > 1
+        else None
+    )
     parts = []
     for i, (label, (_, r)) in enumerate(zip(labels, rows.iterrows(), strict=True)):
         where = f"{label} {years.iloc[i]}" if years is not None else str(label)
@@ -145,7 +177,9 @@ def _fit(fig: Figure, ax, title: str, *, right_in: float = 0.6, legend_below: in
     line_in = 0.22
     title = _wrap(fig, title, plt.rcParams["axes.titlesize"], width_in - 0.2, "bold")
     top_in = 0.35 + line_in * (title.count("\n") + 1)
-    xlabel = _wrap(fig, ax.get_xlabel(), plt.rcParams["axes.labelsize"], max(2.0, width_in - left_in - right_in))
+    xlabel = _wrap(
+        fig, ax.get_xlabel(), plt.rcParams["axes.labelsize"], max(2.0, width_in - left_in - right_in)
+    )
     ax.set_xlabel(xlabel)
     bottom_in = 0.45 + line_in * (xlabel.count("\n") + 1 if xlabel else 0)
     below_in = (0.25 * legend_below + 0.1) if legend_below else 0.0
@@ -153,10 +187,18 @@ def _fit(fig: Figure, ax, title: str, *, right_in: float = 0.6, legend_below: in
     fig.set_size_inches(width_in, height_in + below_in + line_in * (title.count("\n") + xlabel.count("\n")))
     height_in = fig.get_figheight()
     left = min(0.6, left_in / width_in)  # a very long label is cut by its ellipsis, never the plot
-    fig.subplots_adjust(left=left, right=1 - right_in / width_in, bottom=bottom_in / height_in,
-                        top=1 - top_in / height_in)
-    fig.suptitle(title, x=0.08 / width_in, y=1 - 0.08 / height_in, ha="left", va="top",
-                 fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
+    fig.subplots_adjust(
+        left=left, right=1 - right_in / width_in, bottom=bottom_in / height_in, top=1 - top_in / height_in
+    )
+    fig.suptitle(
+        title,
+        x=0.08 / width_in,
+        y=1 - 0.08 / height_in,
+        ha="left",
+        va="top",
+        fontsize=plt.rcParams["axes.titlesize"],
+        fontweight="bold",
+    )
 
 
 def _data(rows: pd.DataFrame) -> pd.DataFrame:
@@ -182,8 +224,19 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str = "rate", min_cell_siz
         palette = {lbl: PALETTE[i % len(PALETTE)] for i, lbl in enumerate(labels)}
         exact = rows[states == "exact"].assign(value=lambda f: f["value"].astype(float))
         if not exact.empty:
-            sns.lineplot(data=exact, x="school_year", y="value", hue="label", hue_order=labels, palette=palette,
-                         marker="o", lw=2, errorbar=None, ax=ax, legend=len(labels) > 1)
+            sns.lineplot(
+                data=exact,
+                x="school_year",
+                y="value",
+                hue="label",
+                hue_order=labels,
+                palette=palette,
+                marker="o",
+                lw=2,
+                errorbar=None,
+                ax=ax,
+                legend=len(labels) > 1,
+            )
         alt_parts = []
         for label in labels:
             part = rows[rows["label"] == label].sort_values("school_year")
@@ -191,19 +244,48 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str = "rate", min_cell_siz
             color = palette[label]
             shown = part[part_states == "exact"]
             if unit == "rate" and not shown.empty and shown["ci_low"].notna().any():
-                ax.fill_between(shown["school_year"].astype(int), _floats(shown["ci_low"]), _floats(shown["ci_high"]),
-                                color=color, alpha=0.15, lw=0)
+                ax.fill_between(
+                    shown["school_year"].astype(int),
+                    _floats(shown["ci_low"]),
+                    _floats(shown["ci_high"]),
+                    color=color,
+                    alpha=0.15,
+                    lw=0,
+                )
             for (_, r), st in zip(part.iterrows(), part_states, strict=True):
                 if st in cells.CODED:  # a bound: a hollow marker at it, labelled
-                    ax.plot([int(r["school_year"])], [float(r["bound"])], marker="o", mfc="white", mec=color, ms=7)
-                    ax.annotate(cells.fmt_bound(r["bound"], st), (int(r["school_year"]), float(r["bound"])),
-                                xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8, color=color)
+                    ax.plot(
+                        [int(r["school_year"])], [float(r["bound"])], marker="o", mfc="white", mec=color, ms=7
+                    )
+                    ax.annotate(
+                        cells.fmt_bound(r["bound"], st),
+                        (int(r["school_year"]), float(r["bound"])),
+                        xytext=(0, 7),
+                        textcoords="offset points",
+                        ha="center",
+                        fontsize=8,
+                        color=color,
+                    )
                 elif st == "suppressed":
-                    ax.annotate("suppressed", (int(r["school_year"]), 0), xycoords=("data", "axes fraction"),
-                                xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8, color=MUTED,
-                                rotation=90, va="bottom")
-            alt_parts.append(f"{label} — " + "; ".join(
-                f"{int(r['school_year'])}: {cells.shown(r, unit, min_cell_size)}" for _, r in part.iterrows()))
+                    ax.annotate(
+                        "suppressed",
+                        (int(r["school_year"]), 0),
+                        xycoords=("data", "axes fraction"),
+                        xytext=(0, 4),
+                        textcoords="offset points",
+                        ha="center",
+                        fontsize=8,
+                        color=MUTED,
+                        rotation=90,
+                        va="bottom",
+                    )
+            alt_parts.append(
+                f"{label} — "
+                + "; ".join(
+                    f"{int(r['school_year'])}: {cells.shown(r, unit, min_cell_size)}"
+                    for _, r in part.iterrows()
+                )
+            )
         ax.set_xticks(years)
         ax.set_xticklabels([str(y) for y in years])
         ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
@@ -211,8 +293,16 @@ def trend_lines(rows: pd.DataFrame, title: str, unit: str = "rate", min_cell_siz
         if unit == "rate":
             _pct_axis(ax)
             ax.set_ylabel("Share")
-            top = np.nanmax(np.concatenate([_floats(rows["ci_high"]), _floats(rows["value"]),
-                                            _floats(rows.get("bound", pd.Series(dtype=float)))]), initial=0.1)
+            top = np.nanmax(
+                np.concatenate(
+                    [
+                        _floats(rows["ci_high"]),
+                        _floats(rows["value"]),
+                        _floats(rows.get("bound", pd.Series(dtype=float))),
+                    ]
+                ),
+                initial=0.1,
+            )
             ax.set_ylim(0, min(1.0, max(0.1, top * 1.15)))
         else:
             ax.set_ylabel("Number")
@@ -244,8 +334,14 @@ def _group_layout(rows: pd.DataFrame) -> tuple[list[str], np.ndarray, list[tuple
     return ticks, pos, headings
 
 
-def group_bars(rows: pd.DataFrame, title: str, overall: pd.Series | None = None, unit: str = "rate",
-               min_cell_size: int = 10, xlabel: str = "Share of learners") -> Chart | Block:
+def group_bars(
+    rows: pd.DataFrame,
+    title: str,
+    overall: pd.Series | None = None,
+    unit: str = "rate",
+    min_cell_size: int = 10,
+    xlabel: str = "Share of learners",
+) -> Chart | Block:
     """Horizontal bars of a rate by group, under a heading per breakdown, with 95% intervals.
 
     ``rows``: export rows of one indicator's groups (``group_type``, ``group_value``, ``value``,
@@ -266,11 +362,25 @@ def group_bars(rows: pd.DataFrame, title: str, overall: pd.Series | None = None,
     xmax = min(1.0, max(0.1, xmax * 1.12, 0.0 if overall_value is None else overall_value * 1.2))
     with theme.context():
         fig, ax = _new(8.2, 0.22 * len(ticks) + 1.2)
-        plot = pd.DataFrame({"pos": pos, "x": drawn, "kind": np.where(coded, "coded", "exact")})[exact | coded]
+        plot = pd.DataFrame({"pos": pos, "x": drawn, "kind": np.where(coded, "coded", "exact")})[
+            exact | coded
+        ]
         if not plot.empty:
-            sns.barplot(data=plot, y="pos", x="x", hue="kind", hue_order=["exact", "coded"], order=range(len(ticks)),
-                        palette={"exact": PALETTE[0], "coded": CODED_COLOR}, dodge=False, legend=False,
-                        errorbar=None, orient="h", width=0.66, ax=ax)
+            sns.barplot(
+                data=plot,
+                y="pos",
+                x="x",
+                hue="kind",
+                hue_order=["exact", "coded"],
+                order=range(len(ticks)),
+                palette={"exact": PALETTE[0], "coded": CODED_COLOR},
+                dodge=False,
+                legend=False,
+                errorbar=None,
+                orient="h",
+                width=0.66,
+                ax=ax,
+            )
         coded_pos = set(pos[coded].tolist())
         for bar in ax.patches:
             if round(bar.get_y() + bar.get_height() / 2) in coded_pos:
@@ -278,17 +388,37 @@ def group_bars(rows: pd.DataFrame, title: str, overall: pd.Series | None = None,
                 bar.set_edgecolor(PALETTE[0])
         ci = exact & ~np.isnan(low) & ~np.isnan(high)
         if ci.any():
-            ax.errorbar(value[ci], pos[ci], xerr=[value[ci] - low[ci], high[ci] - value[ci]], fmt="none",
-                        ecolor="#333333", capsize=3, lw=1)
+            ax.errorbar(
+                value[ci],
+                pos[ci],
+                xerr=[value[ci] - low[ci], high[ci] - value[ci]],
+                fmt="none",
+                ecolor="#333333",
+                capsize=3,
+                lw=1,
+            )
         for i in range(len(rows)):
             r = rows.iloc[i]
             if exact[i] or coded[i]:
                 end = high[i] if exact[i] and not np.isnan(high[i]) else drawn[i]
-                ax.text(min(end, xmax) + xmax * 0.012, pos[i], cells.shown(r, unit, min_cell_size), va="center",
-                        fontsize=9)
+                ax.text(
+                    min(end, xmax) + xmax * 0.012,
+                    pos[i],
+                    cells.shown(r, unit, min_cell_size),
+                    va="center",
+                    fontsize=9,
+                )
             else:
-                ax.text(xmax * 0.004, pos[i], chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
-                        va="center", ha="left", fontsize=8.5, color=MUTED, style="italic")
+                ax.text(
+                    xmax * 0.004,
+                    pos[i],
+                    chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                    color=MUTED,
+                    style="italic",
+                )
         ax.set_yticks(range(len(ticks)))
         ax.set_yticklabels(ticks)
         for p, _ in headings:
@@ -298,8 +428,17 @@ def group_bars(rows: pd.DataFrame, title: str, overall: pd.Series | None = None,
         note_axis = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
         for p, t in headings:
             if t in _HEADING_NOTES:
-                ax.text(0.0, p, _HEADING_NOTES[t].strip(" ()"), transform=note_axis, fontsize=8, color=MUTED,
-                        va="center", ha="left", style="italic")
+                ax.text(
+                    0.0,
+                    p,
+                    _HEADING_NOTES[t].strip(" ()"),
+                    transform=note_axis,
+                    fontsize=8,
+                    color=MUTED,
+                    va="center",
+                    ha="left",
+                    style="italic",
+                )
         if overall_value is not None:
             ax.axvline(overall_value, color=PALETTE[5], ls="--", lw=1.2)
         ax.set_ylim(len(ticks) - 0.5, -0.5)  # fixed, top row first: a hidden row keeps its place
@@ -309,15 +448,22 @@ def group_bars(rows: pd.DataFrame, title: str, overall: pd.Series | None = None,
         if unit == "rate":
             _pct_axis(ax, "x")
         extra = ("; dashed line: all learners" if overall_value is not None else "") + (
-            "; hatched: a bound" if coded.any() else "")
+            "; hatched: a bound" if coded.any() else ""
+        )
         ax.set_xlabel(f"{xlabel} (lines: 95% interval{extra})")
         _fit(fig, ax, title)
     by_type = []
     for _, t in headings:
         members = [i for i in range(len(rows)) if rows.at[i, "group_type"] == t]
-        by_type.append(group_type_label(t) + ": " + "; ".join(
-            f"{group_value_label(t, rows.at[i, 'group_value'])}: "
-            f"{cells.shown_with_reason(rows.iloc[i], unit, min_cell_size)}" for i in members))
+        by_type.append(
+            group_type_label(t)
+            + ": "
+            + "; ".join(
+                f"{group_value_label(t, rows.at[i, 'group_value'])}: "
+                f"{cells.shown_with_reason(rows.iloc[i], unit, min_cell_size)}"
+                for i in members
+            )
+        )
     overall_txt = "" if overall is None else f" All learners: {cells.shown(overall, unit, min_cell_size)}."
     alt = f"Bar chart: {title}.{overall_txt} " + " | ".join(by_type) + "."
     return Chart(fig, _data(rows), alt, title)
@@ -330,27 +476,50 @@ def gap_dots(rows: pd.DataFrame, title: str) -> Chart | Block:
         return _nothing(title)
     rows = rows.reset_index(drop=True)
     gap, moe = _floats(rows["gap_pp"]), _floats(rows["gap_moe_pp"])
-    flag = rows["is_gap"].fillna(False).astype(bool).to_numpy() if "is_gap" in rows else np.zeros(len(rows), bool)
+    flag = (
+        rows["is_gap"].fillna(False).astype(bool).to_numpy()
+        if "is_gap" in rows
+        else np.zeros(len(rows), bool)
+    )
     labels = [chart_label(lbl, 62) for lbl in rows["label"]]
     with theme.context():
         fig, ax = _new(8.2, (0.42 if any("\n" in x for x in labels) else 0.3) * len(rows) + 1.3)
         y = np.arange(len(rows))
         ax.errorbar(gap, y, xerr=moe, fmt="none", ecolor="#555555", capsize=3, lw=1)
         plot = pd.DataFrame({"gap": gap, "y": y, "kind": np.where(flag, "gap", "other")})
-        sns.scatterplot(data=plot, x="gap", y="y", hue="kind", style="kind", hue_order=["gap", "other"],
-                        style_order=["gap", "other"], palette={"gap": PALETTE[5], "other": PALETTE[0]},
-                        markers={"gap": "D", "other": "o"}, s=46, zorder=3, legend=False, ax=ax)
+        sns.scatterplot(
+            data=plot,
+            x="gap",
+            y="y",
+            hue="kind",
+            style="kind",
+            hue_order=["gap", "other"],
+            style_order=["gap", "other"],
+            palette={"gap": PALETTE[5], "other": PALETTE[0]},
+            markers={"gap": "D", "other": "o"},
+            s=46,
+            zorder=3,
+            legend=False,
+            ax=ax,
+        )
         ax.axvline(0, color="#333333", lw=1)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_ylabel("")
-        ax.set_xlabel("Gap in percentage points: the group's rate minus that of all other learners "
-                      "(lines: 95% margin of error)")
+        ax.set_xlabel(
+            "Gap in percentage points: the group's rate minus that of all other learners "
+            "(lines: 95% margin of error)"
+        )
         _fit(fig, ax, title)
-    alt = f"Dot chart: {title}. " + "; ".join(
-        f"{lbl}: {signed(g)} points (±{m:.1f}){' — a gap' if f else ''}"
-        for lbl, g, m, f in zip(rows["label"], gap, moe, flag, strict=True)) + "."
+    alt = (
+        f"Dot chart: {title}. "
+        + "; ".join(
+            f"{lbl}: {signed(g)} points (±{m:.1f}){' — a gap' if f else ''}"
+            for lbl, g, m, f in zip(rows["label"], gap, moe, flag, strict=True)
+        )
+        + "."
+    )
     return Chart(fig, _data(rows), alt, title)
 
 
@@ -368,13 +537,32 @@ def gap_change(rows: pd.DataFrame, title: str) -> Chart | Block:
     with theme.context():
         fig, ax = _new(8.2, (0.42 if any("\n" in x for x in labels) else 0.32) * len(rows) + 1.5)
         y = np.arange(len(rows))
-        plot = pd.DataFrame({"gap": np.concatenate([then, now]), "y": np.concatenate([y, y]),
-                             "when": ["baseline"] * len(rows) + ["now"] * len(rows)})
-        sns.scatterplot(data=plot, x="gap", y="y", style="when", markers={"baseline": "o", "now": "D"},
-                        color=MUTED, s=30, legend=False, zorder=3, ax=ax)
+        plot = pd.DataFrame(
+            {
+                "gap": np.concatenate([then, now]),
+                "y": np.concatenate([y, y]),
+                "when": ["baseline"] * len(rows) + ["now"] * len(rows),
+            }
+        )
+        sns.scatterplot(
+            data=plot,
+            x="gap",
+            y="y",
+            style="when",
+            markers={"baseline": "o", "now": "D"},
+            color=MUTED,
+            s=30,
+            legend=False,
+            zorder=3,
+            ax=ax,
+        )
         for i in range(len(rows)):
-            ax.annotate("", xy=(now[i], y[i]), xytext=(then[i], y[i]),
-                        arrowprops={"arrowstyle": "-|>", "color": GAP_COLORS.get(trend[i], MUTED), "lw": 2})
+            ax.annotate(
+                "",
+                xy=(now[i], y[i]),
+                xytext=(then[i], y[i]),
+                arrowprops={"arrowstyle": "-|>", "color": GAP_COLORS.get(trend[i], MUTED), "lw": 2},
+            )
         ax.axvline(0, color="#333333", lw=1)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9)
@@ -382,12 +570,19 @@ def gap_change(rows: pd.DataFrame, title: str) -> Chart | Block:
         ax.set_ylabel("")
         base = rows["baseline_year"].dropna()
         since = f"{int(base.iloc[0])}" if not base.empty else "the baseline"
-        ax.set_xlabel(f"Gap in percentage points, {since} (circle) to now (diamond); blue arrow: narrowing, "
-                      "vermillion: widening, grey: no clear change")
+        ax.set_xlabel(
+            f"Gap in percentage points, {since} (circle) to now (diamond); blue arrow: narrowing, "
+            "vermillion: widening, grey: no clear change"
+        )
         _fit(fig, ax, title)
-    alt = f"Arrow chart: {title}. " + "; ".join(
-        f"{lbl}: from {signed(a)} to {signed(b)} points, {GAP_TRENDS.get(t, t)}"
-        for lbl, a, b, t in zip(rows["label"], then, now, trend, strict=True)) + "."
+    alt = (
+        f"Arrow chart: {title}. "
+        + "; ".join(
+            f"{lbl}: from {signed(a)} to {signed(b)} points, {GAP_TRENDS.get(t, t)}"
+            for lbl, a, b, t in zip(rows["label"], then, now, trend, strict=True)
+        )
+        + "."
+    )
     return Chart(fig, _data(rows), alt, title)
 
 
@@ -408,20 +603,30 @@ def odds_forest(rows: pd.DataFrame, title: str) -> Chart | Block:
         ax.set_xticks(ticks)
         ax.set_xticklabels([f"{t:g}" for t in ticks])
         ax.minorticks_off()
-        ax.set_xlim(min(0.5, float(np.nanmin(low, initial=1)) * 0.9), max(2.0, float(np.nanmax(high, initial=1)) * 1.1))
+        ax.set_xlim(
+            min(0.5, float(np.nanmin(low, initial=1)) * 0.9),
+            max(2.0, float(np.nanmax(high, initial=1)) * 1.1),
+        )
         ax.set_yticks(y)
         ax.set_yticklabels([chart_label(x, 44) for x in rows["label"]])
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_ylabel("")
         ax.set_xlabel("Adjusted odds ratio of graduating on time (1 = same odds; log scale)")
         _fit(fig, ax, title)
-    alt = f"Forest plot: {title}. " + "; ".join(
-        f"{lbl}: {v:.2f} (95% interval {lo:.2f} to {hi:.2f})"
-        for lbl, v, lo, hi in zip(rows["label"], value, low, high, strict=True)) + "."
+    alt = (
+        f"Forest plot: {title}. "
+        + "; ".join(
+            f"{lbl}: {v:.2f} (95% interval {lo:.2f} to {hi:.2f})"
+            for lbl, v, lo, hi in zip(rows["label"], value, low, high, strict=True)
+        )
+        + "."
+    )
     return Chart(fig, _data(rows), alt, title)
 
 
-def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_size: int = 10) -> Chart | Block:
+def value_bars(
+    rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_size: int = 10
+) -> Chart | Block:
     """Horizontal bars, one per ``label`` (years since graduation, survey items, partnerships)."""
     if rows.empty:
         return _nothing(title)
@@ -436,12 +641,25 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
     xlim = min(1.0, xmax * 1.2) if unit == "rate" else 5.0 if unit == "mean" else xmax * 1.18
     with theme.context():
         fig, ax = _new(8.2, 0.3 * len(rows) + 1.2)
-        plot = pd.DataFrame({"pos": np.arange(len(rows)), "x": drawn,
-                             "kind": np.where(coded, "coded", "exact")})[exact | coded]
+        plot = pd.DataFrame(
+            {"pos": np.arange(len(rows)), "x": drawn, "kind": np.where(coded, "coded", "exact")}
+        )[exact | coded]
         if not plot.empty:
-            sns.barplot(data=plot, y="pos", x="x", hue="kind", hue_order=["exact", "coded"], order=range(len(rows)),
-                        palette={"exact": PALETTE[2], "coded": CODED_COLOR}, dodge=False, legend=False,
-                        errorbar=None, orient="h", width=0.66, ax=ax)
+            sns.barplot(
+                data=plot,
+                y="pos",
+                x="x",
+                hue="kind",
+                hue_order=["exact", "coded"],
+                order=range(len(rows)),
+                palette={"exact": PALETTE[2], "coded": CODED_COLOR},
+                dodge=False,
+                legend=False,
+                errorbar=None,
+                orient="h",
+                width=0.66,
+                ax=ax,
+            )
         for bar in ax.patches:
             if coded[round(bar.get_y() + bar.get_height() / 2)]:
                 bar.set_hatch("///")
@@ -449,10 +667,19 @@ def value_bars(rows: pd.DataFrame, title: str, unit: str, xlabel: str, min_cell_
         for i in range(len(rows)):
             r = rows.iloc[i]
             if exact[i] or coded[i]:
-                ax.text(drawn[i] + xlim * 0.01, i, cells.shown(r, unit, min_cell_size), va="center", fontsize=9)
+                ax.text(
+                    drawn[i] + xlim * 0.01, i, cells.shown(r, unit, min_cell_size), va="center", fontsize=9
+                )
             else:
-                ax.text(xlim * 0.004, i, chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
-                        va="center", fontsize=8.5, color=MUTED, style="italic")
+                ax.text(
+                    xlim * 0.004,
+                    i,
+                    chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
+                    va="center",
+                    fontsize=8.5,
+                    color=MUTED,
+                    style="italic",
+                )
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels([chart_label(x) for x in rows["label"]])
         ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -484,8 +711,16 @@ def _gap_notes(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return gap, notes
 
 
-def gap_panels(rows: pd.DataFrame, title: str, *, panel: str, row: str = "label", column: str = "partnership",
-               ncols: int = 3, min_cell_size: int = 10) -> Chart | Block:
+def gap_panels(
+    rows: pd.DataFrame,
+    title: str,
+    *,
+    panel: str,
+    row: str = "label",
+    column: str = "partnership",
+    ncols: int = 3,
+    min_cell_size: int = 10,
+) -> Chart | Block:
     """Gaps in points as small grids side by side: a panel per ``panel`` value (a group of learners),
     in each a row per ``row`` value (an indicator) and a column per ``column`` value (a partnership).
     Each cell reads its gap, a bound ("≥ 95%": no gap computed) or "supp." (too few learners)."""
@@ -495,7 +730,9 @@ def gap_panels(rows: pd.DataFrame, title: str, *, panel: str, row: str = "label"
     panels, row_names, col_names = (list(dict.fromkeys(rows[c])) for c in (panel, row, column))
     gap, notes = _gap_notes(rows)
     limit = max(5.0, float(np.nanmax(np.abs(gap), initial=0.0)))
-    cmap = sns.color_palette("vlag_r", as_cmap=True)  # red below other learners, blue above; no red-green pair
+    cmap = sns.color_palette(
+        "vlag_r", as_cmap=True
+    )  # red below other learners, blue above; no red-green pair
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
     cell_h, head_in, left_in, right_in = 0.26, 0.75, 2.1, 0.9
@@ -522,11 +759,25 @@ def gap_panels(rows: pd.DataFrame, title: str, *, panel: str, row: str = "label"
             for i in np.flatnonzero(part.to_numpy()):
                 a, b = row_names.index(rows.at[i, row]), col_names.index(rows.at[i, column])
                 grid[a, b], cell[a, b] = gap[i], notes[i]
-            sns.heatmap(grid, annot=cell, fmt="", cmap=cmap, vmin=-limit, vmax=limit, center=0, cbar=False,
-                        linewidths=0.6, linecolor="white", annot_kws={"fontsize": 7.5}, ax=ax,
-                        xticklabels=[str(n + 1) for n in range(len(col_names))],
-                        yticklabels=[chart_label(x, 34, 1) for x in row_names] if c == 0 else False)
-            for a, b in zip(*np.nonzero(np.isnan(grid)), strict=True):  # seaborn leaves empty cells unlabelled
+            sns.heatmap(
+                grid,
+                annot=cell,
+                fmt="",
+                cmap=cmap,
+                vmin=-limit,
+                vmax=limit,
+                center=0,
+                cbar=False,
+                linewidths=0.6,
+                linecolor="white",
+                annot_kws={"fontsize": 7.5},
+                ax=ax,
+                xticklabels=[str(n + 1) for n in range(len(col_names))],
+                yticklabels=[chart_label(x, 34, 1) for x in row_names] if c == 0 else False,
+            )
+            for a, b in zip(
+                *np.nonzero(np.isnan(grid)), strict=True
+            ):  # seaborn leaves empty cells unlabelled
                 ax.text(b + 0.5, a + 0.5, cell[a, b], ha="center", va="center", fontsize=7, color="#444444")
             ax.set_facecolor("#eeeeee")  # no gap to show: grey with its reason
             ax.grid(False)
@@ -534,26 +785,60 @@ def gap_panels(rows: pd.DataFrame, title: str, *, panel: str, row: str = "label"
             ax.tick_params(axis="x", labelrotation=0, labelsize=7, length=0)
             ax.tick_params(axis="y", labelsize=8.5, length=0)
             ax.set_title(chart_label(name, 20, 2), fontsize=9, fontweight="bold", pad=14)
-        cax = fig.add_axes(((width_in - right_in + 0.25) / width_in, 0.2 / height_in, 0.12 / width_in,
-                            min(3.0, height_in - 1.4) / height_in))
+        cax = fig.add_axes(
+            (
+                (width_in - right_in + 0.25) / width_in,
+                0.2 / height_in,
+                0.12 / width_in,
+                min(3.0, height_in - 1.4) / height_in,
+            )
+        )
         fig.colorbar(plt.cm.ScalarMappable(norm=plt.Normalize(-limit, limit), cmap=cmap), cax=cax)
         cax.set_ylabel("Gap in points (below 0: below other learners)", fontsize=8)
         cax.tick_params(labelsize=7.5)
-        fig.suptitle("\n".join(title_lines),
-                     x=0.08 / width_in, y=1 - 0.08 / height_in, ha="left", va="top",
-                     fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
-        fig.text(0.08 / width_in, 1 - key_at / height_in, "\n".join(key_lines), ha="left", va="top", fontsize=8,
-                 color="#333333")
-    alt = f"Grids of equity gaps: {title}. " + " | ".join(
-        f"{name}: " + "; ".join(f"{rows.at[i, row]}, {rows.at[i, column]}: "
-                                f"{notes[i] if notes[i] != 'supp.' else 'suppressed'}"
-                                for i in np.flatnonzero((rows[panel] == name).to_numpy()))
-        for name in panels) + "."
+        fig.suptitle(
+            "\n".join(title_lines),
+            x=0.08 / width_in,
+            y=1 - 0.08 / height_in,
+            ha="left",
+            va="top",
+            fontsize=plt.rcParams["axes.titlesize"],
+            fontweight="bold",
+        )
+        fig.text(
+            0.08 / width_in,
+            1 - key_at / height_in,
+            "\n".join(key_lines),
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="#333333",
+        )
+    alt = (
+        f"Grids of equity gaps: {title}. "
+        + " | ".join(
+            f"{name}: "
+            + "; ".join(
+                f"{rows.at[i, row]}, {rows.at[i, column]}: "
+                f"{notes[i] if notes[i] != 'supp.' else 'suppressed'}"
+                for i in np.flatnonzero((rows[panel] == name).to_numpy())
+            )
+            for name in panels
+        )
+        + "."
+    )
     return Chart(fig, _data(rows), alt, title)
 
 
-def compare_bars(rows: pd.DataFrame, title: str, *, category: str = "label", hue: str = "partnership",
-                 xlabel: str = "Share of the learners each rate covers", min_cell_size: int = 10) -> Chart | Block:
+def compare_bars(
+    rows: pd.DataFrame,
+    title: str,
+    *,
+    category: str = "label",
+    hue: str = "partnership",
+    xlabel: str = "Share of the learners each rate covers",
+    min_cell_size: int = 10,
+) -> Chart | Block:
     """Rates side by side: a group of bars per ``category`` (an indicator), a bar per ``hue`` (a
     partnership), each labelled; a bound hatched, a hidden cell labelled in its place."""
     if rows.empty:
@@ -566,8 +851,12 @@ def compare_bars(rows: pd.DataFrame, title: str, *, category: str = "label", hue
     drawn = np.where(exact, _floats(rows["value"]), np.where(coded, bound, np.nan))
     width = 0.8
     step = width / len(hues)
-    y = np.array([cats.index(c) - width / 2 + step * (hues.index(h) + 0.5)
-                  for c, h in zip(rows[category], rows[hue], strict=True)])
+    y = np.array(
+        [
+            cats.index(c) - width / 2 + step * (hues.index(h) + 0.5)
+            for c, h in zip(rows[category], rows[hue], strict=True)
+        ]
+    )
     palette = {h: PALETTE[i % len(PALETTE)] for i, h in enumerate(hues)}
     short = {h: chart_label(h, 60, 1) for h in hues}
     with theme.context():
@@ -575,9 +864,19 @@ def compare_bars(rows: pd.DataFrame, title: str, *, category: str = "label", hue
         plot = rows.assign(x=drawn, hue_label=rows[hue].map(short), cat_pos=rows[category].map(cats.index))
         plot = plot[exact | coded]
         if not plot.empty:
-            sns.barplot(data=plot, y="cat_pos", x="x", hue="hue_label", order=range(len(cats)),
-                        hue_order=[short[h] for h in hues], palette={short[h]: c for h, c in palette.items()},
-                        orient="h", errorbar=None, width=width, ax=ax)
+            sns.barplot(
+                data=plot,
+                y="cat_pos",
+                x="x",
+                hue="hue_label",
+                order=range(len(cats)),
+                hue_order=[short[h] for h in hues],
+                palette={short[h]: c for h, c in palette.items()},
+                orient="h",
+                errorbar=None,
+                width=width,
+                ax=ax,
+            )
         coded_y = [round(v, 3) for v in y[coded]]
         for bar in ax.patches:
             if round(bar.get_y() + bar.get_height() / 2, 3) in coded_y:
@@ -586,10 +885,23 @@ def compare_bars(rows: pd.DataFrame, title: str, *, category: str = "label", hue
         for i in range(len(rows)):
             r = rows.iloc[i]
             if exact[i] or coded[i]:
-                ax.text(drawn[i] + xlim * 0.01, y[i], cells.shown(r, "rate", min_cell_size), va="center", fontsize=8)
+                ax.text(
+                    drawn[i] + xlim * 0.01,
+                    y[i],
+                    cells.shown(r, "rate", min_cell_size),
+                    va="center",
+                    fontsize=8,
+                )
             else:
-                ax.text(xlim * 0.004, y[i], cells.shown(r, "rate", min_cell_size), va="center", fontsize=8,
-                        color=MUTED, style="italic")
+                ax.text(
+                    xlim * 0.004,
+                    y[i],
+                    cells.shown(r, "rate", min_cell_size),
+                    va="center",
+                    fontsize=8,
+                    color=MUTED,
+                    style="italic",
+                )
         ax.set_yticks(range(len(cats)))
         ax.set_yticklabels([chart_label(c, 30) for c in cats])
         ax.set_ylim(len(cats) - 0.5, -0.5)
@@ -605,7 +917,16 @@ def compare_bars(rows: pd.DataFrame, title: str, *, category: str = "label", hue
         if legend is not None:
             below = (0.2 + 0.22 * (ax.get_xlabel().count("\n") + 1)) / fig.get_figheight()
             ax.get_legend().set_bbox_to_anchor((0, -below / (fig.subplotpars.top - fig.subplotpars.bottom)))
-    alt = f"Bar chart: {title}. " + " | ".join(
-        f"{c}: " + "; ".join(f"{r[hue]}: {cells.shown_with_reason(r, 'rate', min_cell_size)}"
-                             for _, r in rows[rows[category] == c].iterrows()) for c in cats) + "."
+    alt = (
+        f"Bar chart: {title}. "
+        + " | ".join(
+            f"{c}: "
+            + "; ".join(
+                f"{r[hue]}: {cells.shown_with_reason(r, 'rate', min_cell_size)}"
+                for _, r in rows[rows[category] == c].iterrows()
+            )
+            for c in cats
+        )
+        + "."
+    )
     return Chart(fig, _data(rows), alt, title)

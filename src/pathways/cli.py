@@ -23,12 +23,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DataOpt = Annotated[Path, typer.Option("--data", help="Folder of submissions: <data>/<partnership>/<year>/*.csv")]
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="Folder of submissions: <data>/<partnership>/<year>/*.csv")
+]
 RegistryOpt = Annotated[Path, typer.Option("--registry", help="Partnership registry (YAML)")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder (executed notebooks, book, versions)")]
 # Years are read as text and checked by pathways.safety.check_year: click's INT would take
 # "２０２４" (any Unicode digits) and turn it into 2024.
-YearArg = Annotated[str, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)", metavar="YEAR")]
+YearArg = Annotated[
+    str, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)", metavar="YEAR")
+]
 DEFAULT_DATA = Path("data")
 DEFAULT_REGISTRY = Path("partnerships.yml")
 DEFAULT_OUT = Path("reports")
@@ -58,7 +62,11 @@ def demo_data(
     except PathwaysError as exc:
         _fail(exc)
     except OSError as exc:
-        _fail(io_error(exc, "write the demo data to", "give a writable folder with --data, on a disk with space."))
+        _fail(
+            io_error(
+                exc, "write the demo data to", "give a writable folder with --data, on a disk with space."
+            )
+        )
     typer.echo(f"wrote {len(written)} files of synthetic demo data under {data}/")
 
 
@@ -74,21 +82,32 @@ def templates(
     try:
         paths = write_templates(out)
     except OSError as exc:
-        _fail(io_error(exc, "write the templates to", "give a writable folder with --out, on a disk with space."))
+        _fail(
+            io_error(
+                exc, "write the templates to", "give a writable folder with --out, on a disk with space."
+            )
+        )
     typer.echo(f"wrote {len(paths)} template files to {out}/")
 
 
 @app.command()
 def validate(
-    partnership: Annotated[str | None, typer.Argument(help="Partnership id, or a folder of CSV files to check")] = None,
-    year: Annotated[str | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)",
-                                               metavar="[YEAR]")] = None,
+    partnership: Annotated[
+        str | None, typer.Argument(help="Partnership id, or a folder of CSV files to check")
+    ] = None,
+    year: Annotated[
+        str | None, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)", metavar="[YEAR]")
+    ] = None,
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
     as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable result")] = False,
-    regenerate_suites: Annotated[bool, typer.Option(
-        "--regenerate-suites", help="Rewrite validations/*.json from the data dictionary and exit")] = False,
+    regenerate_suites: Annotated[
+        bool,
+        typer.Option(
+            "--regenerate-suites", help="Rewrite validations/*.json from the data dictionary and exit"
+        ),
+    ] = False,
 ) -> None:
     """Run the validation gate on a partnership-year (or a folder) and say what is wrong.
 
@@ -99,9 +118,13 @@ def validate(
     if regenerate_suites:
         raise typer.Exit(run_regenerate_suites())
     if partnership is None:
-        _fail(PathwaysError("name a partnership id (with an optional year) or a folder of CSV files to check"))
+        _fail(
+            PathwaysError("name a partnership id (with an optional year) or a folder of CSV files to check")
+        )
     try:
-        code = run_validate(partnership, year, data_dir=data, registry_path=registry, out_dir=out, as_json=as_json)
+        code = run_validate(
+            partnership, year, data_dir=data, registry_path=registry, out_dir=out, as_json=as_json
+        )
     except PathwaysError as exc:
         _fail(exc)
     raise typer.Exit(code)
@@ -144,8 +167,10 @@ def indicators(
     write_export(table, sys.stdout, fmt)
 
 
-NotebooksOpt = Annotated[Path | None, typer.Option(
-    "--notebooks", help="Folder of report notebooks (default: the project's notebooks/)")]
+NotebooksOpt = Annotated[
+    Path | None,
+    typer.Option("--notebooks", help="Folder of report notebooks (default: the project's notebooks/)"),
+]
 
 
 def _fail_io(exc: OSError, code: int = 2) -> None:
@@ -159,15 +184,21 @@ def run(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
-    partnership: Annotated[list[str] | None, typer.Option(help="Only these partnerships (repeatable)")] = None,
+    partnership: Annotated[
+        list[str] | None, typer.Option(help="Only these partnerships (repeatable)")
+    ] = None,
     year: Annotated[list[int] | None, typer.Option(help="Only these school years (repeatable)")] = None,
     workers: Annotated[int | None, typer.Option(help="Parallel notebooks (default: number of cores)")] = None,
     force: Annotated[bool, typer.Option(help="Re-execute even what is up to date")] = False,
     timeout: Annotated[int, typer.Option(help="Seconds a notebook cell may run")] = 900,
     notebooks: NotebooksOpt = None,
-    cluster: Annotated[str | None, typer.Option(
-        help="Run the notebooks on Dask: local:N (N worker processes here) or tcp://host:8786 (a running "
-             "scheduler; data, notebooks and --out on a shared file system)")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the notebooks on Dask: local:N (N worker processes here) or tcp://host:8786 (a running "
+            "scheduler; data, notebooks and --out on a shared file system)"
+        ),
+    ] = None,
 ) -> None:
     """Execute the report notebooks per partnership and year, skipping what is up to date.
 
@@ -180,9 +211,21 @@ def run(
 
     try:
         reg = load_registry(registry)
-        summary = run_notebooks(data, reg, registry, out, partnerships=partnership, years=year, workers=workers,
-                                force=force, timeout_s=timeout, progress=sys.stderr.isatty(), notebook_dir=notebooks,
-                                cluster=cluster, log=lambda m: typer.echo(m, err=True))
+        summary = run_notebooks(
+            data,
+            reg,
+            registry,
+            out,
+            partnerships=partnership,
+            years=year,
+            workers=workers,
+            force=force,
+            timeout_s=timeout,
+            progress=sys.stderr.isatty(),
+            notebook_dir=notebooks,
+            cluster=cluster,
+            log=lambda m: typer.echo(m, err=True),
+        )
     except PathwaysError as exc:
         _fail(exc)
     except OSError as exc:
@@ -196,8 +239,12 @@ def build(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
-    base_url: Annotated[str | None, typer.Option(
-        help="Address the reports folder will be served from (default: pathways.base_url of _config.yml)")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Address the reports folder will be served from (default: pathways.base_url of _config.yml)"
+        ),
+    ] = None,
 ) -> None:
     """Build a preview of the book (version "draft") from the successful runs into _build/html."""
     from pathways.book import assemble, check_base_url, configured_base_url
@@ -224,9 +271,13 @@ def publish(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
-    base_url: Annotated[str | None, typer.Option(
-        help="Address the reports folder will be served from, such as https://data.example.org/pathways/reports/ "
-             "(default: pathways.base_url of _config.yml); makes every stable address absolute")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Address the reports folder will be served from, such as https://data.example.org/pathways/reports/ "
+            "(default: pathways.base_url of _config.yml); makes every stable address absolute"
+        ),
+    ] = None,
     if_missing: Annotated[bool, typer.Option(help="Succeed without change when the version exists")] = False,
 ) -> None:
     """Freeze the book, standalone reports, indicator tables and validation results into <out>/<version>/."""
@@ -235,8 +286,15 @@ def publish(
 
     try:
         reg = load_registry(registry)
-        target = publish_version(version, registry=reg, data_dir=data, out_dir=out, base_url=base_url,
-                                 if_missing=if_missing, log=lambda m: typer.echo(m, err=True))
+        target = publish_version(
+            version,
+            registry=reg,
+            data_dir=data,
+            out_dir=out,
+            base_url=base_url,
+            if_missing=if_missing,
+            log=lambda m: typer.echo(m, err=True),
+        )
     except PathwaysError as exc:
         _fail(exc, 1)
     except OSError as exc:

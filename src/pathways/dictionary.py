@@ -131,13 +131,22 @@ class DataDictionary(BaseModel):
                     if other and other not in names:
                         raise ValueError(f"{spec.name}.{c.name}: compares with unknown column {other}")
                 # A number without both bounds lets an absurd magnitude, or "1e309" (infinity), through.
-                if c.type in ("int", "float") and not c.is_year_column and (
-                        c.min is None or (c.max is None and c.plausible_max is None)):
-                    raise ValueError(f"{spec.name}.{c.name}: a number column needs min and max (or plausible_max)")
+                if (
+                    c.type in ("int", "float")
+                    and not c.is_year_column
+                    and (c.min is None or (c.max is None and c.plausible_max is None))
+                ):
+                    raise ValueError(
+                        f"{spec.name}.{c.name}: a number column needs min and max (or plausible_max)"
+                    )
                 if c.graduates_once:
                     other = c.graduates_once.column
-                    if other not in names or not set(c.graduates_once.values) <= set(spec.column(other).values):
-                        raise ValueError(f"{spec.name}.{c.name}: graduates_once names unknown column or values")
+                    if other not in names or not set(c.graduates_once.values) <= set(
+                        spec.column(other).values
+                    ):
+                        raise ValueError(
+                            f"{spec.name}.{c.name}: graduates_once names unknown column or values"
+                        )
         return self
 
     def file(self, name: str) -> FileSpec:
@@ -171,4 +180,6 @@ def load_dictionary() -> DataDictionary:
             col["examples"] = tuple(col["examples"])
             columns.append(col)
         specs[name] = FileSpec(name=name, **{**spec, "columns": columns})
-    return DataDictionary(files=specs, personal_data_patterns=raw["personal_data_patterns"], limits=raw["limits"])
+    return DataDictionary(
+        files=specs, personal_data_patterns=raw["personal_data_patterns"], limits=raw["limits"]
+    )

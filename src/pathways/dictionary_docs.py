@@ -60,8 +60,10 @@ def column_rule(spec: FileSpec, column: Column) -> str:
         rules.append(f"must appear in {_SCOPE_WORDS[ref.scope]} {ref.file}.csv")
     if column.graduates_once:
         rule = column.graduates_once
-        rules.append(f"only one year's file may give a learner `{rule.column}` "
-                     + " or ".join(f"`{v}`" for v in rule.values))
+        rules.append(
+            f"only one year's file may give a learner `{rule.column}` "
+            + " or ".join(f"`{v}`" for v in rule.values)
+        )
     if column.name in spec.unique and len(spec.unique) == 1:
         rules.append("unique in the file")
     if column.nullable:
@@ -71,8 +73,13 @@ def column_rule(spec: FileSpec, column: Column) -> str:
 
 def render_file_markdown(spec: FileSpec, heading_level: int = 2) -> str:
     hashes = "#" * heading_level
-    need = "Required: every submission must include it." if spec.required else (
-        "Optional: leave the file out when there is nothing to report (never send it with a header only).")
+    need = (
+        "Required: every submission must include it."
+        if spec.required
+        else (
+            "Optional: leave the file out when there is nothing to report (never send it with a header only)."
+        )
+    )
     lines = [f"{hashes} {spec.filename} — {spec.title}", "", spec.description, "", need, ""]
     if len(spec.unique) > 1:
         lines += [f"Each combination of {', '.join(f'`{k}`' for k in spec.unique)} appears once.", ""]
@@ -80,7 +87,8 @@ def render_file_markdown(spec: FileSpec, heading_level: int = 2) -> str:
     for column in spec.columns:
         lines.append(
             f"| `{column.name}` | {_TYPE_WORDS[column.type]} | {'yes' if column.required else 'optional'} "
-            f"| {_cell(column_rule(spec, column))} | {_cell(column.description)} |")
+            f"| {_cell(column_rule(spec, column))} | {_cell(column.description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

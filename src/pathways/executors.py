@@ -34,8 +34,10 @@ class ClusterError(PathwaysError):
 def check_cluster_address(address: str) -> str:
     match = re.fullmatch(CLUSTER_PATTERN, address or "", flags=re.ASCII)
     if not match or (match.group("n") is not None and not 1 <= int(match.group("n")) <= 256):
-        raise ClusterError(f"--cluster {address!r} is not a cluster address: use local:N (N worker processes on "
-                           "this machine, such as local:2) or the scheduler's address, such as tcp://host:8786")
+        raise ClusterError(
+            f"--cluster {address!r} is not a cluster address: use local:N (N worker processes on "
+            "this machine, such as local:2) or the scheduler's address, such as tcp://host:8786"
+        )
     return address
 
 
@@ -73,21 +75,28 @@ def _check_workers(client, paths: dict[str, str], out_dir: Path) -> None:
     for worker, answer in sorted(answers.items()):
         missing = [f"the {role} {paths[role]}" for role, ok in answer["paths"].items() if not ok]
         if not answer["output_shared"]:
-            missing.append(f"this machine's output folder {out_dir} (a file written here was not visible there)")
+            missing.append(
+                f"this machine's output folder {out_dir} (a file written here was not visible there)"
+            )
         if missing:
             problems.append(f"{worker} cannot see " + ", ".join(missing))
         if answer["code"] != mine:
-            problems.append(f"{worker} runs pathways {answer['version']} with different code than this machine "
-                            f"({__version__})")
+            problems.append(
+                f"{worker} runs pathways {answer['version']} with different code than this machine "
+                f"({__version__})"
+            )
     if problems:
-        raise ClusterError("the Dask workers cannot run these notebooks: " + "; ".join(problems) + ". Every worker "
-                           "needs the data folder, the notebooks and the output folder on a shared file system at "
-                           "the same paths, and the same pathways installation; nothing was run.")
+        raise ClusterError(
+            "the Dask workers cannot run these notebooks: " + "; ".join(problems) + ". Every worker "
+            "needs the data folder, the notebooks and the output folder on a shared file system at "
+            "the same paths, and the same pathways installation; nothing was run."
+        )
 
 
 @contextmanager
-def job_executor(workers: int, cluster: str | None, *, shared_paths: dict[str, str],
-                 out_dir: Path) -> Iterator[Executor]:
+def job_executor(
+    workers: int, cluster: str | None, *, shared_paths: dict[str, str], out_dir: Path
+) -> Iterator[Executor]:
     """A ``concurrent.futures`` executor for the run's jobs, shut down when the block ends."""
     if cluster is None:
         with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -103,22 +112,32 @@ def job_executor(workers: int, cluster: str | None, *, shared_paths: dict[str, s
         if cluster.startswith("local:"):
             # One thread per worker: a worker runs one notebook (and its kernel) at a time, like
             # the local pool. No dashboard: it would need a free port and bokeh.
-            local = LocalCluster(n_workers=int(cluster.split(":", 1)[1]), threads_per_worker=1, processes=True,
-                                 host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            local = LocalCluster(
+                n_workers=int(cluster.split(":", 1)[1]),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(local, set_as_default=False)
         else:
             client = Client(cluster, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         if local is not None:
             local.close()
-        raise ClusterError(f"could not reach the Dask scheduler at {cluster} ({exc}); start one with "
-                           "`dask scheduler` and its workers with `dask worker ADDRESS`, then run again") from None
+        raise ClusterError(
+            f"could not reach the Dask scheduler at {cluster} ({exc}); start one with "
+            "`dask scheduler` and its workers with `dask worker ADDRESS`, then run again"
+        ) from None
     try:
         try:
             client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)
         except TimeoutError:
-            raise ClusterError(f"the Dask scheduler at {cluster} has no workers after {WAIT_FOR_WORKERS_S} s; start "
-                               f"some with `dask worker {cluster}` and run again") from None
+            raise ClusterError(
+                f"the Dask scheduler at {cluster} has no workers after {WAIT_FOR_WORKERS_S} s; start "
+                f"some with `dask worker {cluster}` and run again"
+            ) from None
         _check_workers(client, shared_paths, out_dir)
         executor = client.get_executor(pure=False)
         try:

@@ -18,25 +18,75 @@ import numpy as np
 import pandas as pd
 
 EXPORT_COLUMNS = [
-    "partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value", "numerator",
-    "denominator", "value", "ci_low", "ci_high", "suppressed", "shown_as", "bound", "suppression_reason", "status",
-    "note", "gap_pp", "gap_moe_pp", "is_gap", "gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp", "gap_trend",
-    "baseline_year", "prior_year", "baseline_value", "prior_value", "change_from_baseline_pp", "change_from_prior_pp",
-    "change_from_baseline_pct", "change_from_prior_pct", "change_from_baseline_diff", "change_from_prior_diff",
-    "baseline_numerator", "prior_numerator", "numerator_change_from_baseline_pct", "numerator_change_from_prior_pct",
-    "change_label", "goal_measure", "goal_target", "goal_target_year", "goal_current", "goal_progress_share",
+    "partnership_id",
+    "school_year",
+    "indicator_id",
+    "measure",
+    "group_type",
+    "group_value",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "shown_as",
+    "bound",
+    "suppression_reason",
+    "status",
+    "note",
+    "gap_pp",
+    "gap_moe_pp",
+    "is_gap",
+    "gap_baseline_pp",
+    "gap_change_pp",
+    "gap_change_moe_pp",
+    "gap_trend",
+    "baseline_year",
+    "prior_year",
+    "baseline_value",
+    "prior_value",
+    "change_from_baseline_pp",
+    "change_from_prior_pp",
+    "change_from_baseline_pct",
+    "change_from_prior_pct",
+    "change_from_baseline_diff",
+    "change_from_prior_diff",
+    "baseline_numerator",
+    "prior_numerator",
+    "numerator_change_from_baseline_pct",
+    "numerator_change_from_prior_pct",
+    "change_label",
+    "goal_measure",
+    "goal_target",
+    "goal_target_year",
+    "goal_current",
+    "goal_progress_share",
     "goal_on_track",
 ]
 # How a row of status "ok" is shown: exactly, as a top/bottom-coded bound, or not at all.
 SHOWN_AS = ("exact", "at_least", "at_most", "suppressed")
 CODED = ("at_least", "at_most")
-TEXT_COLUMNS = ("partnership_id", "indicator_id", "measure", "group_type", "group_value", "shown_as",
-                "suppression_reason", "status", "note", "gap_trend", "change_label", "goal_measure")
+TEXT_COLUMNS = (
+    "partnership_id",
+    "indicator_id",
+    "measure",
+    "group_type",
+    "group_value",
+    "shown_as",
+    "suppression_reason",
+    "status",
+    "note",
+    "gap_trend",
+    "change_label",
+    "goal_measure",
+)
 BOOL_COLUMNS = ("suppressed",)
 NULLABLE_BOOL_COLUMNS = ("is_gap", "goal_on_track")
 INT_COLUMNS = ("school_year",)
-FLOAT_COLUMNS = tuple(c for c in EXPORT_COLUMNS
-                      if c not in TEXT_COLUMNS + BOOL_COLUMNS + NULLABLE_BOOL_COLUMNS + INT_COLUMNS)
+FLOAT_COLUMNS = tuple(
+    c for c in EXPORT_COLUMNS if c not in TEXT_COLUMNS + BOOL_COLUMNS + NULLABLE_BOOL_COLUMNS + INT_COLUMNS
+)
 # Characters that make a spreadsheet treat a cell as a formula (and the apostrophe itself, so
 # that reading back strips exactly the one apostrophe writing added).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -57,15 +107,19 @@ def csv_text(frame: pd.DataFrame, text_columns: tuple[str, ...] | None = None) -
     ``text_columns`` names the text columns of a table whose numbers are already formatted as
     strings (the export); by default a column is text when its dtype is.
     """
+
     def is_text(col) -> bool:
         if text_columns is not None:
             return col in text_columns
         return frame[col].dtype.kind in "OSU" or isinstance(frame[col].dtype, pd.StringDtype)
 
-    guarded = pd.DataFrame({
-        neutralize_formulas(str(col)): frame[col].map(neutralize_formulas) if is_text(col) else frame[col]
-        for col in frame.columns
-    }, index=frame.index)
+    guarded = pd.DataFrame(
+        {
+            neutralize_formulas(str(col)): frame[col].map(neutralize_formulas) if is_text(col) else frame[col]
+            for col in frame.columns
+        },
+        index=frame.index,
+    )
     return guarded.to_csv(index=False, lineterminator="\n")
 
 
@@ -79,7 +133,9 @@ def conform(table: pd.DataFrame) -> pd.DataFrame:
     """The table with exactly EXPORT_COLUMNS in order and the export's dtypes."""
     out = pd.DataFrame(index=table.index)
     for col in EXPORT_COLUMNS:
-        values = table[col] if col in table else pd.Series([None] * len(table), index=table.index, dtype=object)
+        values = (
+            table[col] if col in table else pd.Series([None] * len(table), index=table.index, dtype=object)
+        )
         if col in TEXT_COLUMNS:
             out[col] = values.astype(object).where(values.notna(), None)
         elif col in BOOL_COLUMNS:
@@ -107,14 +163,21 @@ def write_export(table: pd.DataFrame, stream: IO[str], fmt: str) -> None:
     """Write the table as ``csv`` (stable columns, neutralised formulas) or ``json`` (records, NaN as null)."""
     table = conform(table)
     if fmt == "csv":
-        text = pd.DataFrame({
-            col: (table[col].map(lambda v: "" if v is None else str(v))
-                  if col in TEXT_COLUMNS else
-                  table[col].map(lambda v: "" if v is pd.NA or v is None else ("true" if v else "false"))
-                  if col in BOOL_COLUMNS + NULLABLE_BOOL_COLUMNS else
-                  table[col].map(_number))
-            for col in EXPORT_COLUMNS
-        }, columns=EXPORT_COLUMNS)
+        text = pd.DataFrame(
+            {
+                col: (
+                    table[col].map(lambda v: "" if v is None else str(v))
+                    if col in TEXT_COLUMNS
+                    else table[col].map(
+                        lambda v: "" if v is pd.NA or v is None else ("true" if v else "false")
+                    )
+                    if col in BOOL_COLUMNS + NULLABLE_BOOL_COLUMNS
+                    else table[col].map(_number)
+                )
+                for col in EXPORT_COLUMNS
+            },
+            columns=EXPORT_COLUMNS,
+        )
         stream.write(csv_text(text, TEXT_COLUMNS))
     elif fmt == "json":
         records = []
@@ -158,4 +221,13 @@ def read_export(path: str | Path) -> pd.DataFrame:
     return conform(pd.DataFrame(out, columns=EXPORT_COLUMNS))
 
 
-__all__ = ["CODED", "EXPORT_COLUMNS", "SHOWN_AS", "conform", "csv_text", "neutralize_formulas", "read_export", "write_export"]
+__all__ = [
+    "CODED",
+    "EXPORT_COLUMNS",
+    "SHOWN_AS",
+    "conform",
+    "csv_text",
+    "neutralize_formulas",
+    "read_export",
+    "write_export",
+]

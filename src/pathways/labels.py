@@ -80,13 +80,28 @@ def group_value_label(group_type: str, group_value: object) -> str:
 
 # The five learner breakdowns: the groups of learners whose gaps a report speaks of. Industry
 # sector and years since graduation are breakdowns of programs and of time, never "gaps".
-LEARNER_GROUPS = ("race_ethnicity", "sex", "is_economically_disadvantaged", "is_english_learner", "has_disability")
+LEARNER_GROUPS = (
+    "race_ethnicity",
+    "sex",
+    "is_economically_disadvantaged",
+    "is_english_learner",
+    "has_disability",
+)
 # The focal groups of the partnerships' equity goals (the statewide view puts them side by side).
-FOCAL_GROUPS = (("is_english_learner", "true"), ("has_disability", "true"), ("is_economically_disadvantaged", "true"))
+FOCAL_GROUPS = (
+    ("is_english_learner", "true"),
+    ("has_disability", "true"),
+    ("is_economically_disadvantaged", "true"),
+)
 
 GAP_TRENDS = {"narrowing": "narrowing", "widening": "widening", "no_clear_change": "no clear change"}
 
-_GENERIC_YEARS = {"y": "the year", "y_1": "the year before", "y_2": "two years before", "y_6": "six years before"}
+_GENERIC_YEARS = {
+    "y": "the year",
+    "y_1": "the year before",
+    "y_2": "two years before",
+    "y_6": "six years before",
+}
 
 MEASURES = {
     "credentials_earned": "credentials earned",

@@ -51,9 +51,9 @@ def methods_page(registry: Registry) -> str:
         "shown only where the group's rate is shown exactly in both years.",
         "- **Trend**: every year from the partnership's baseline year, with the change from the prior year and "
         "from the baseline in one unit per column: rates in percentage points, survey means in rating points, "
-        "counts and dollars as a relative change in percent (\"52% increase\"; \"5.0x\" when a count at "
+        'counts and dollars as a relative change in percent ("52% increase"; "5.0x" when a count at '
         "least doubled). A rate's numerator is a count of learners too, so every rate also states its "
-        "numerator's relative change (\"52% more learners in pathways\"). A year whose figure was suppressed "
+        'numerator\'s relative change ("52% more learners in pathways"). A year whose figure was suppressed '
         "or shown as a bound gives no number to compare with, and no change is shown.",
         "- **Goals**: from the registry; the share of the way from the baseline to the target, and whether the "
         "straight line from the baseline to the target year is met. A goal of a percent change of a rate is "
@@ -75,13 +75,13 @@ def methods_page(registry: Registry) -> str:
         "",
         f"1. a rate whose denominator is below {n} is not shown, nor is any figure of a learner group with "
         f"fewer than {n} members in grades 9-12 that year;",
-        f"2. a count from 1 to {n - 1} (of learners, employers or credits) reads \"<{n}\", and a mean over "
+        f'2. a count from 1 to {n - 1} (of learners, employers or credits) reads "<{n}", and a mean over '
         f"fewer than {n} people is not shown;",
         f"3. **bounds (top and bottom coding)**: a rate of at least {n} learners of whom only 1 to {n - 1} are "
-        f"not counted is shown as \"at least\" a whole percent (\"≥ 97%\"), one that counts only 1 to "
-        f"{n - 1} learners as \"at most\" a whole percent (\"≤ 4%\"), with its denominator but without its "
+        f'not counted is shown as "at least" a whole percent ("≥ 97%"), one that counts only 1 to '
+        f'{n - 1} learners as "at most" a whole percent ("≤ 4%"), with its denominator but without its '
         f"numerator. The bound is chosen so that the count it leaves open is at least {n}: for 400 learners, "
-        f"\"≥ {example:.0%}\" says at most {(1 - example) * 400:.0f} were not counted, never the exact few. "
+        f'"≥ {example:.0%}" says at most {(1 - example) * 400:.0f} were not counted, never the exact few. '
         "When both the counted and the "
         f"uncounted learners number 1 to {n - 1}, any such bound would span most of the scale, and the rate "
         "is not shown;",
@@ -116,18 +116,33 @@ def methods_page(registry: Registry) -> str:
         for ind in catalogue.in_section(section.id):
             code = f" (Perkins V/WIOA: {md_escape(ind.code)})" if ind.code else ""
             out += [f"#### {md_escape(ind.title)}{code}", "", md_escape(ind.description), ""]
-            rows = [f"- Identifier in the indicator table: `{ind.id}`", f"- Unit: {ind.unit.replace('_', ' ')}"]
+            rows = [
+                f"- Identifier in the indicator table: `{ind.id}`",
+                f"- Unit: {ind.unit.replace('_', ' ')}",
+            ]
             if ind.numerator:
                 rows.append(f"- Numerator: {md_escape(ind.numerator)}")
             if ind.denominator:
                 rows.append(f"- Denominator: {md_escape(ind.denominator)}")
-            rows.append("- Reads: " + ", ".join(f"{f}.csv" for f in ind.inputs)
-                        + (" (any one)" if ind.inputs_any else "")
-                        + (" and one of " + ", ".join(f"{f}.csv" for f in ind.inputs_also_one_of)
-                           if ind.inputs_also_one_of else ""))
+            rows.append(
+                "- Reads: "
+                + ", ".join(f"{f}.csv" for f in ind.inputs)
+                + (" (any one)" if ind.inputs_any else "")
+                + (
+                    " and one of " + ", ".join(f"{f}.csv" for f in ind.inputs_also_one_of)
+                    if ind.inputs_also_one_of
+                    else ""
+                )
+            )
             groups = catalogue.groups_of(ind.id)
-            rows.append("- Broken down by: " + (", ".join(group_type_label(g).lower() for g in groups)
-                                                 if groups else "not broken down by learner group"))
+            rows.append(
+                "- Broken down by: "
+                + (
+                    ", ".join(group_type_label(g).lower() for g in groups)
+                    if groups
+                    else "not broken down by learner group"
+                )
+            )
             out += [*rows, ""]
     out += [
         "## The indicator table",
@@ -135,7 +150,7 @@ def methods_page(registry: Registry) -> str:
         "Every figure shown in a report is also a row of the partnership-year's indicator table (CSV), with the "
         "columns partnership_id, school_year, indicator_id, measure, group_type, group_value, numerator, "
         "denominator, value, ci_low, ci_high, suppressed, shown_as (exact, at_least, at_most or suppressed) and "
-        "bound (a share: 0.97 for \"≥ 97%\"), suppression_reason, status, note; the equity-gap columns gap_pp, "
+        'bound (a share: 0.97 for "≥ 97%"), suppression_reason, status, note; the equity-gap columns gap_pp, '
         "gap_moe_pp, is_gap and the gap-trend columns gap_baseline_pp, gap_change_pp, gap_change_moe_pp, "
         "gap_trend on the rows of the five learner breakdowns; and, for the all-learners rows, baseline_year, "
         "prior_year, baseline_value, prior_value, the changes change_from_baseline_pp / _pct / _diff and "
@@ -155,22 +170,29 @@ def templates_page() -> str:
     from pathways.dictionary_docs import render_dictionary_markdown
 
     dictionary = load_dictionary()
-    downloads = ", ".join(f"{{download}}`{s.filename} <downloads/{s.filename}>`" for s in dictionary.files.values())
-    return "\n".join([
-        "# Data templates",
-        "",
-        "Partners send one folder per school year with the files below: `<partnership>/<school year>/<file>.csv`. "
-        "`learners.csv` is required; every other file is optional — leave a file out rather than sending it "
-        "with a header only. Files are UTF-8 CSV with a header row (Excel's \"CSV UTF-8\" works). Files that carry "
-        "names, birth dates, addresses, phone numbers, e-mail addresses or Social Security numbers are refused.",
-        "",
-        "Before sending, a data clerk can check a folder with `pathways validate <folder>`.",
-        "",
-        "Download: {download}`Excel workbook with drop-downs <downloads/pathways_data_templates.xlsx>`; "
-        "CSV templates: " + downloads + ".",
-        "",
-        render_dictionary_markdown(heading_level=2),
-    ]) + "\n"
+    downloads = ", ".join(
+        f"{{download}}`{s.filename} <downloads/{s.filename}>`" for s in dictionary.files.values()
+    )
+    return (
+        "\n".join(
+            [
+                "# Data templates",
+                "",
+                "Partners send one folder per school year with the files below: `<partnership>/<school year>/<file>.csv`. "
+                "`learners.csv` is required; every other file is optional — leave a file out rather than sending it "
+                'with a header only. Files are UTF-8 CSV with a header row (Excel\'s "CSV UTF-8" works). Files that carry '
+                "names, birth dates, addresses, phone numbers, e-mail addresses or Social Security numbers are refused.",
+                "",
+                "Before sending, a data clerk can check a folder with `pathways validate <folder>`.",
+                "",
+                "Download: {download}`Excel workbook with drop-downs <downloads/pathways_data_templates.xlsx>`; "
+                "CSV templates: " + downloads + ".",
+                "",
+                render_dictionary_markdown(heading_level=2),
+            ]
+        )
+        + "\n"
+    )
 
 
 def status_page(registry: Registry, manifest: dict) -> str:
@@ -186,8 +208,15 @@ def status_page(registry: Registry, manifest: dict) -> str:
     ]
     words = {"ok": "published", "refused": "data refused by the validation gate", "failed": "report failed"}
     rows = 0
-    for entry in sorted(jobs.values(), key=lambda e: (e.get("partnership_id") or "", e.get("year") or 0,
-                                                      float(e.get("order", 100)), e.get("notebook", ""))):
+    for entry in sorted(
+        jobs.values(),
+        key=lambda e: (
+            e.get("partnership_id") or "",
+            e.get("year") or 0,
+            float(e.get("order", 100)),
+            e.get("notebook", ""),
+        ),
+    ):
         if entry.get("scope") != "partnership-year":
             continue
         try:
@@ -200,10 +229,14 @@ def status_page(registry: Registry, manifest: dict) -> str:
         failure = entry.get("last_failure")
         if status == "ok" and failure:
             word = "published (previous run)"
-            detail = f"the latest run failed ({_first_line(failure.get('reason', ''))}); the report shown is the " \
-                     f"last good one, of {entry.get('finished_at', '')}"
-        out.append(f"| {md_escape(name)} | {entry.get('year')} | {md_escape(_notebook_label(entry))} | {word} | "
-                   f"{_cell(detail)} |")
+            detail = (
+                f"the latest run failed ({_first_line(failure.get('reason', ''))}); the report shown is the "
+                f"last good one, of {entry.get('finished_at', '')}"
+            )
+        out.append(
+            f"| {md_escape(name)} | {entry.get('year')} | {md_escape(_notebook_label(entry))} | {word} | "
+            f"{_cell(detail)} |"
+        )
         rows += 1
     if not rows:
         out.append("| — | — | — | no runs yet | — |")
@@ -229,59 +262,75 @@ def stable_address(version: str, page: str, base_url: str) -> str:
     return f"{base_url}{path}" if base_url else f"reports/{path}"
 
 
-def cite_page(version: str, published: str, base_url: str, publisher: str = "Pathways",
-              title: str = "Partnership Progress Reports") -> str:
+def cite_page(
+    version: str,
+    published: str,
+    base_url: str,
+    publisher: str = "Pathways",
+    title: str = "Partnership Progress Reports",
+) -> str:
     url = stable_address(version, "index", base_url)
     year = published[:4]
     if base_url:
-        where = (f"Every address on these pages is absolute: this version is served at "
-                 f"`{md_escape(base_url + version + '/book/')}`.")
+        where = (
+            f"Every address on these pages is absolute: this version is served at "
+            f"`{md_escape(base_url + version + '/book/')}`."
+        )
         address = [f"  note        = {{Version {version}}},", f"  url         = {{{url}}},"]
     else:
-        where = ("This version was published without a base address (`pathways.base_url` in `_config.yml`, or "
-                 "`pathways publish --base-url`), so its addresses are **relative**: `reports/<version>/book/...` "
-                 "is the path under the folder the published versions are served from. Add the host when you "
-                 "cite, or ask the publisher for the absolute address.")
+        where = (
+            "This version was published without a base address (`pathways.base_url` in `_config.yml`, or "
+            "`pathways publish --base-url`), so its addresses are **relative**: `reports/<version>/book/...` "
+            "is the path under the folder the published versions are served from. Add the host when you "
+            "cite, or ask the publisher for the absolute address."
+        )
         address = [f"  note        = {{Version {version}; relative address {url}}},"]
-    bib = [f"@techreport{{pathways-{version.replace('.', '-')},",
-           f"  title       = {{{bibtex_text(title)}}},",
-           f"  author      = {{{{{bibtex_text(publisher)}}}}},",
-           f"  institution = {{{bibtex_text(publisher)}}},",
-           f"  year        = {{{year}}},",
-           "  type        = {Progress report},",
-           *address,
-           "}"]
-    return "\n".join([
-        "# How to cite",
-        "",
-        f"This is version **{md_escape(version)}** of the book, published {md_escape(published)}. A published "
-        "version is frozen: its pages, tables and figures never change, so a citation keeps pointing at the same "
-        "numbers. Later versions appear in the version switcher at the top of every page.",
-        "",
-        f"A partnership's pages (its full report, its brief and its other reports) are reports **by the "
-        f"partnership's convener**, the author each page's *Cite this report* block names, published by "
-        f"**{md_escape(publisher)}** in this book. The book-level pages (this one, the statewide overview, the "
-        f"methods and the analyses across partnerships) are by {md_escape(publisher)}.",
-        "",
-        where,
-        "",
-        "Every page ends with a *Cite this report* block giving its stable address, an APA reference and a "
-        "BibTeX entry. Figures and tables are numbered; each number is a link you can cite "
-        "(for example `…/2024.html#figure-3-…`).",
-        "",
-        "To cite the whole book (APA):",
-        "",
-        "```text",
-        f"{publisher}. ({year}). {title} (Version {version}). {url}",
-        "```",
-        "",
-        "BibTeX:",
-        "",
-        "```bibtex",
-        *bib,
-        "```",
-        "",
-        "The same reference, as a Citation File Format file, is `CITATION.cff` beside the book of this version. "
-        "The software that produced it is cited with the `CITATION.cff` file of the Pathways repository.",
-        "",
-    ]) + "\n"
+    bib = [
+        f"@techreport{{pathways-{version.replace('.', '-')},",
+        f"  title       = {{{bibtex_text(title)}}},",
+        f"  author      = {{{{{bibtex_text(publisher)}}}}},",
+        f"  institution = {{{bibtex_text(publisher)}}},",
+        f"  year        = {{{year}}},",
+        "  type        = {Progress report},",
+        *address,
+        "}",
+    ]
+    return (
+        "\n".join(
+            [
+                "# How to cite",
+                "",
+                f"This is version **{md_escape(version)}** of the book, published {md_escape(published)}. A published "
+                "version is frozen: its pages, tables and figures never change, so a citation keeps pointing at the same "
+                "numbers. Later versions appear in the version switcher at the top of every page.",
+                "",
+                f"A partnership's pages (its full report, its brief and its other reports) are reports **by the "
+                f"partnership's convener**, the author each page's *Cite this report* block names, published by "
+                f"**{md_escape(publisher)}** in this book. The book-level pages (this one, the statewide overview, the "
+                f"methods and the analyses across partnerships) are by {md_escape(publisher)}.",
+                "",
+                where,
+                "",
+                "Every page ends with a *Cite this report* block giving its stable address, an APA reference and a "
+                "BibTeX entry. Figures and tables are numbered; each number is a link you can cite "
+                "(for example `…/2024.html#figure-3-…`).",
+                "",
+                "To cite the whole book (APA):",
+                "",
+                "```text",
+                f"{publisher}. ({year}). {title} (Version {version}). {url}",
+                "```",
+                "",
+                "BibTeX:",
+                "",
+                "```bibtex",
+                *bib,
+                "```",
+                "",
+                "The same reference, as a Citation File Format file, is `CITATION.cff` beside the book of this version. "
+                "The software that produced it is cited with the `CITATION.cff` file of the Pathways repository.",
+                "",
+            ]
+        )
+        + "\n"
+    )

@@ -65,13 +65,17 @@ def discover(notebook_dir: Path) -> list[NotebookSpec]:
         spec = read_spec(path)
         if spec is not None:
             specs.append(spec)
-    orphans = [p.name for p in sorted(notebook_dir.glob("*.py"))
-               if not p.with_suffix(".ipynb").exists() and _is_jupytext(p)]
+    orphans = [
+        p.name
+        for p in sorted(notebook_dir.glob("*.py"))
+        if not p.with_suffix(".ipynb").exists() and _is_jupytext(p)
+    ]
     if orphans:
         raise NotebookError(
             f"{', '.join(orphans)} in {notebook_dir} has no .ipynb beside it: make it with "
             f"`jupytext --to notebook --set-kernel python3 {orphans[0]}` (or `make notebooks` for a pair that "
-            "exists), so the runner and JupyterLab read the same notebook")
+            "exists), so the runner and JupyterLab read the same notebook"
+        )
     return sorted(specs, key=lambda s: (SCOPES.index(s.scope), *s.sort_key))
 
 
@@ -85,8 +89,10 @@ def read_spec(path: Path) -> NotebookSpec | None:
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a damaged file
-        raise NotebookError(f"notebook {path} cannot be read as a Jupyter notebook ({type(exc).__name__}); "
-                            "open it in JupyterLab or restore it from git") from None
+        raise NotebookError(
+            f"notebook {path} cannot be read as a Jupyter notebook ({type(exc).__name__}); "
+            "open it in JupyterLab or restore it from git"
+        ) from None
     cells = [c for c in nb.cells if "parameters" in (c.get("metadata", {}).get("tags") or [])]
     if not cells:
         return None
@@ -96,36 +102,56 @@ def read_spec(path: Path) -> NotebookSpec | None:
     if "partnership" in names and "year" not in names:
         raise NotebookError(
             f"notebook {path.name} declares `partnership` but not `year` in its parameters cell: a notebook runs "
-            "per partnership-year (declare both), per year (`year` only) or once (neither)")
+            "per partnership-year (declare both), per year (`year` only) or once (neither)"
+        )
     scope = "partnership-year" if "partnership" in names else "year" if "year" in names else "once"
     meta = dict(nb.metadata.get("pathways") or {})
     collection = str(meta.get("collection", "analyses"))
     if collection not in COLLECTIONS:
-        raise NotebookError(f"notebook {path.name}: collection {collection!r} is not one of "
-                            f"{', '.join(COLLECTIONS)}")
+        raise NotebookError(
+            f"notebook {path.name}: collection {collection!r} is not one of {', '.join(COLLECTIONS)}"
+        )
     paper = str(meta.get("paper", "letter")).lower()
     if paper not in PAPERS:
         raise NotebookError(f"notebook {path.name}: paper {paper!r} is not one of {', '.join(PAPERS)}")
     max_pages = meta.get("max_pages")
-    if max_pages is not None and (not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1):
+    if max_pages is not None and (
+        not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1
+    ):
         raise NotebookError(f"notebook {path.name}: max_pages must be a whole number of pages, at least 1")
     order = meta.get("order", DEFAULT_ORDER[collection])
     if not isinstance(order, int | float) or isinstance(order, bool):
         raise NotebookError(f"notebook {path.name}: order must be a number")
-    return NotebookSpec(path.resolve(), path.stem, scope, tuple(n for n in INJECTABLE if n in names),
-                        float(order), collection, paper, max_pages, first_heading(nb))
+    return NotebookSpec(
+        path.resolve(),
+        path.stem,
+        scope,
+        tuple(n for n in INJECTABLE if n in names),
+        float(order),
+        collection,
+        paper,
+        max_pages,
+        first_heading(nb),
+    )
 
 
 def _assigned_names(source: str, path: Path) -> set[str]:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise NotebookError(f"the parameters cell of {path.name} is not valid Python (line {exc.lineno}): "
-                            "it should only assign values, such as `year = 2024`") from None
+        raise NotebookError(
+            f"the parameters cell of {path.name} is not valid Python (line {exc.lineno}): "
+            "it should only assign values, such as `year = 2024`"
+        ) from None
     names: set[str] = set()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, ast.AnnAssign) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
         for target in targets:
             names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
@@ -160,8 +186,12 @@ def imported_modules(source: str) -> set[str]:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and \
-                node.module.split(".")[0] == "pathways":
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.split(".")[0] == "pathways"
+        ):
             names.add(node.module)
             names.update(f"{node.module}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
@@ -197,8 +227,12 @@ def _data_files_digest() -> str:
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if path.is_file() and path.suffix in DATA_SUFFIXES and not rel.startswith(NOT_RUN_BY_NOTEBOOKS) \
-                and "__pycache__" not in rel:
+        if (
+            path.is_file()
+            and path.suffix in DATA_SUFFIXES
+            and not rel.startswith(NOT_RUN_BY_NOTEBOOKS)
+            and "__pycache__" not in rel
+        ):
             h.update(rel.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 

@@ -21,8 +21,16 @@ from pathways.registry import Registry, load_registry
 from pathways.report import with_contract_columns
 from pathways.theme import fmt_count, signed
 
-KEY_RATES = ("cte_participation", "cte_concentration", "credential_attainment", "wbl_participation",
-             "early_postsecondary_credit", "on_time_graduation", "seamless_enrollment", "placement")
+KEY_RATES = (
+    "cte_participation",
+    "cte_concentration",
+    "credential_attainment",
+    "wbl_participation",
+    "early_postsecondary_credit",
+    "on_time_graduation",
+    "seamless_enrollment",
+    "placement",
+)
 
 __all__ = ["KEY_RATES", "OverviewContext", "open_overview"]
 
@@ -49,8 +57,13 @@ class OverviewContext:
     def intro(self) -> render.Block:
         parts = []
         if self.missing:
-            parts.append(render.note("No report this year for: " + ", ".join(self.missing)
-                                     + " (not submitted, refused by the validation gate, or failed)."))
+            parts.append(
+                render.note(
+                    "No report this year for: "
+                    + ", ".join(self.missing)
+                    + " (not submitted, refused by the validation gate, or failed)."
+                )
+            )
         if any(p.is_demo for p in self.registry.partnerships):
             parts.append(render.note("Demo partnerships use synthetic learner records."))
         return render.block(*parts)
@@ -64,10 +77,17 @@ class OverviewContext:
             return e
         rows = e[(e["group_type"] == "all") & (e["measure"] == "rate") & e["indicator_id"].isin(indicators)]
         order = {i: n for n, i in enumerate(indicators)}
-        rows = rows.assign(_o=rows["indicator_id"].map(order)).sort_values(["_o", "partnership_id"], kind="stable")
-        return rows.drop(columns="_o").assign(
-            label=[self.catalogue.get(i).title for i in rows["indicator_id"]],
-            partnership=[self.name(p) for p in rows["partnership_id"]]).reset_index(drop=True)
+        rows = rows.assign(_o=rows["indicator_id"].map(order)).sort_values(
+            ["_o", "partnership_id"], kind="stable"
+        )
+        return (
+            rows.drop(columns="_o")
+            .assign(
+                label=[self.catalogue.get(i).title for i in rows["indicator_id"]],
+                partnership=[self.name(p) for p in rows["partnership_id"]],
+            )
+            .reset_index(drop=True)
+        )
 
     def key_table(self) -> render.Table | render.Block:
         rows = self.key_rates()
@@ -81,8 +101,13 @@ class OverviewContext:
                 shown += f" (n={cells.denominator_text(r)})"
             table.setdefault(r["label"], {})[r["partnership"]] = shown
         frame = pd.DataFrame(table).T.reset_index().rename(columns={"index": "Indicator"}).fillna("—")
-        return render.Table(frame, f"Key rates by partnership, {self.year} (n = learners the rate covers)", data=rows,
-                            numeric=tuple(frame.columns[1:]), folded=False)
+        return render.Table(
+            frame,
+            f"Key rates by partnership, {self.year} (n = learners the rate covers)",
+            data=rows,
+            numeric=tuple(frame.columns[1:]),
+            folded=False,
+        )
 
     # ------------------------------------------------------------ equity
     def focal_gaps(self, indicators: tuple[str, ...] = KEY_RATES, race: bool = False) -> pd.DataFrame:
@@ -103,16 +128,23 @@ class OverviewContext:
                 wanted |= (e["group_type"] == gtype) & (e["group_value"] == gvalue)
         rows = e[wanted & (e["measure"] == "rate") & e["indicator_id"].isin(indicators)]
         order = {i: n for n, i in enumerate(indicators)}
-        rows = rows.assign(_o=rows["indicator_id"].map(order),
-                           _g=rows["group_type"].astype(str) + rows["group_value"].astype(str))
+        rows = rows.assign(
+            _o=rows["indicator_id"].map(order),
+            _g=rows["group_type"].astype(str) + rows["group_value"].astype(str),
+        )
         rows = rows.sort_values(["_g", "partnership_id", "_o"], kind="stable").drop(columns=["_o", "_g"])
         return rows.assign(
             label=[self.catalogue.get(i).title for i in rows["indicator_id"]],
             partnership=[self.name(p) for p in rows["partnership_id"]],
-            group=[f"{group_value_label(t, v)} — {self.name(p)}" for t, v, p in
-                   zip(rows["group_type"], rows["group_value"], rows["partnership_id"], strict=True)],
-            group_label=[group_value_label(t, v) for t, v in zip(rows["group_type"], rows["group_value"],
-                                                                 strict=True)],
+            group=[
+                f"{group_value_label(t, v)} — {self.name(p)}"
+                for t, v, p in zip(
+                    rows["group_type"], rows["group_value"], rows["partnership_id"], strict=True
+                )
+            ],
+            group_label=[
+                group_value_label(t, v) for t, v in zip(rows["group_type"], rows["group_value"], strict=True)
+            ],
         ).reset_index(drop=True)
 
     def gap_table(self, race: bool = False) -> render.Table | None:
@@ -129,11 +161,21 @@ class OverviewContext:
             else:
                 shown = cells.shown_with_reason(r, "rate", self.min_cell_size)
             table.setdefault(r["group"], {})[r["label"]] = shown
-        frame = pd.DataFrame(table).T.reset_index().rename(columns={"index": "Group — partnership"}).fillna("—")
-        what = "each race/ethnicity" if race else "English learners, learners with disabilities and economically " \
-                                                  "disadvantaged learners"
-        return render.Table(frame, f"Gaps in points against all other learners of the same partnership, for {what}, "
-                                   f"{self.year}", data=rows, numeric=tuple(frame.columns[1:]), folded=True)
+        frame = (
+            pd.DataFrame(table).T.reset_index().rename(columns={"index": "Group — partnership"}).fillna("—")
+        )
+        what = (
+            "each race/ethnicity"
+            if race
+            else "English learners, learners with disabilities and economically disadvantaged learners"
+        )
+        return render.Table(
+            frame,
+            f"Gaps in points against all other learners of the same partnership, for {what}, {self.year}",
+            data=rows,
+            numeric=tuple(frame.columns[1:]),
+            folded=True,
+        )
 
     def closing(self) -> pd.DataFrame:
         """Gaps of the focal groups and races with a trend since each partnership's baseline, with labels."""
@@ -142,7 +184,8 @@ class OverviewContext:
             return rows.iloc[:0]
         rows = story.gap_trend_rows(rows)
         return rows.drop(columns="_closed").assign(
-            label=[f"{g} — {lbl}" for g, lbl in zip(rows["group"], rows["label"], strict=True)])
+            label=[f"{g} — {lbl}" for g, lbl in zip(rows["group"], rows["label"], strict=True)]
+        )
 
     def gap_moves(self, most: int = 6) -> pd.DataFrame:
         """The focal groups' and races' gaps that narrowed most and widened most, across partnerships."""
@@ -151,30 +194,45 @@ class OverviewContext:
             return rows
         narrowed, widened = story.narrowed_and_widened(rows, most)
         moved = pd.concat([narrowed, widened], ignore_index=True)
-        return moved.assign(label=[f"{g} — {lbl}" for g, lbl in zip(moved["group"], moved["label"], strict=True)])
+        return moved.assign(
+            label=[f"{g} — {lbl}" for g, lbl in zip(moved["group"], moved["label"], strict=True)]
+        )
 
     def closing_table(self) -> render.Table | render.Block:
         rows = self.closing()
         if rows.empty:
-            return render.block(render.paragraph(
-                "No gap can be compared with a partnership's baseline year yet: a comparison needs the group's "
-                "gap published in both years."))
+            return render.block(
+                render.paragraph(
+                    "No gap can be compared with a partnership's baseline year yet: a comparison needs the group's "
+                    "gap published in both years."
+                )
+            )
         summary = []
         for pid, part in rows.groupby("partnership_id", sort=False):
             counts = part["gap_trend"].value_counts()
             narrowing = part[part["gap_trend"] == "narrowing"]
-            summary.append({
-                "Partnership": self.name(pid),
-                "Narrowing": str(int(counts.get("narrowing", 0))),
-                "Widening": str(int(counts.get("widening", 0))),
-                "No clear change": str(int(counts.get("no_clear_change", 0))),
-                "Closing": "; ".join(f"{group_value_label(r['group_type'], r['group_value'])} — {r['label']}"
-                                     for _, r in narrowing.iterrows()) or "none",
-            })
+            summary.append(
+                {
+                    "Partnership": self.name(pid),
+                    "Narrowing": str(int(counts.get("narrowing", 0))),
+                    "Widening": str(int(counts.get("widening", 0))),
+                    "No clear change": str(int(counts.get("no_clear_change", 0))),
+                    "Closing": "; ".join(
+                        f"{group_value_label(r['group_type'], r['group_value'])} — {r['label']}"
+                        for _, r in narrowing.iterrows()
+                    )
+                    or "none",
+                }
+            )
         frame = pd.DataFrame(summary)
-        return render.Table(frame, f"Gaps closing since each partnership's baseline year, {self.year} "
-                                   f"({', '.join(GAP_TRENDS.values())})", data=rows,
-                            numeric=("Narrowing", "Widening", "No clear change"), folded=False)
+        return render.Table(
+            frame,
+            f"Gaps closing since each partnership's baseline year, {self.year} "
+            f"({', '.join(GAP_TRENDS.values())})",
+            data=rows,
+            numeric=("Narrowing", "Widening", "No clear change"),
+            folded=False,
+        )
 
     def closing_sentence(self) -> str:
         rows = self.closing()
@@ -184,8 +242,11 @@ class OverviewContext:
         names = list(dict.fromkeys(self.name(p) for p in closing["partnership_id"]))
         if not names:
             return "No partnership has a gap that clearly narrowed since its baseline year."
-        return (f"{len(closing)} gaps of these groups narrowed clearly since the partnerships' baseline years, in "
-                + ", ".join(names) + ".")
+        return (
+            f"{len(closing)} gaps of these groups narrowed clearly since the partnerships' baseline years, in "
+            + ", ".join(names)
+            + "."
+        )
 
     def gap_counts(self) -> render.Table | None:
         e = self.exports
@@ -195,16 +256,27 @@ class OverviewContext:
         flagged = rows[rows["is_gap"].fillna(False).astype(bool) & (rows["group_value"] != "unknown")]
         counts = flagged.groupby("partnership_id").size()
         ids = list(dict.fromkeys(e["partnership_id"]))
-        frame = pd.DataFrame({
-            "Partnership": [self.name(p) for p in ids],
-            "Group rates clearly below other learners": [str(int(counts.get(p, 0))) for p in ids],
-        })
-        return render.Table(frame, f"Equity gaps flagged, {self.year}", data=flagged,
-                            numeric=(frame.columns[1],), folded=False)
+        frame = pd.DataFrame(
+            {
+                "Partnership": [self.name(p) for p in ids],
+                "Group rates clearly below other learners": [str(int(counts.get(p, 0))) for p in ids],
+            }
+        )
+        return render.Table(
+            frame,
+            f"Equity gaps flagged, {self.year}",
+            data=flagged,
+            numeric=(frame.columns[1],),
+            folded=False,
+        )
 
 
-def open_overview(year: int, runs_dir: str | Path | None = None, registry_path: str | Path | None = None,
-                  output_dir: str | Path | None = None) -> OverviewContext:
+def open_overview(
+    year: int,
+    runs_dir: str | Path | None = None,
+    registry_path: str | Path | None = None,
+    output_dir: str | Path | None = None,
+) -> OverviewContext:
     """Read every partnership's export of ``year`` from ``runs_dir`` (``None``: the project's
     ``reports/runs``, read only; a run by hand writes into the scratch folder)."""
     _, registry_path, out = resolve_paths(None, registry_path, output_dir, job=f"statewide/{year}")

@@ -32,8 +32,9 @@ def scratch_dir() -> Path:
     return Path(env).expanduser().resolve() if env else project_root() / "scratch"
 
 
-def resolve_paths(data_dir: str | Path | None, registry: str | Path | None, output_dir: str | Path | None, *,
-                  job: str) -> tuple[Path, Path, Path]:
+def resolve_paths(
+    data_dir: str | Path | None, registry: str | Path | None, output_dir: str | Path | None, *, job: str
+) -> tuple[Path, Path, Path]:
     """The notebook's data folder, registry and output folder: given values as Paths, ``None`` as the defaults.
 
     ``job`` names the scratch subfolder of a run by hand (``denver/2024/partnership_report``).

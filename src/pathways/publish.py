@@ -57,8 +57,13 @@ def published_versions(out_dir: Path) -> list[str]:
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return []
-    found = [p.name for p in out_dir.iterdir()
-             if p.is_dir() and re.fullmatch(VERSION_PATTERN, p.name, flags=re.ASCII) and (p / "manifest.json").is_file()]
+    found = [
+        p.name
+        for p in out_dir.iterdir()
+        if p.is_dir()
+        and re.fullmatch(VERSION_PATTERN, p.name, flags=re.ASCII)
+        and (p / "manifest.json").is_file()
+    ]
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
@@ -70,8 +75,16 @@ def find_chromium() -> str | None:
     return None
 
 
-def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, base_url: str | None = None,
-            if_missing: bool = False, log=print) -> Path:
+def publish(
+    version: str,
+    *,
+    registry: Registry,
+    data_dir: Path,
+    out_dir: Path,
+    base_url: str | None = None,
+    if_missing: bool = False,
+    log=print,
+) -> Path:
     from pathways.runlock import folder_lock
 
     check_version(version)
@@ -82,15 +95,19 @@ def publish(version: str, *, registry: Registry, data_dir: Path, out_dir: Path, 
         if if_missing:
             log(f"version {version} is already published; left untouched")
             return target
-        raise PublishRefused(f"version {version} is already published at {target}; a published version is never "
-                             "overwritten — publish a new version number instead")
+        raise PublishRefused(
+            f"version {version} is already published at {target}; a published version is never "
+            "overwritten — publish a new version number instead"
+        )
     with folder_lock(out_dir, "publish", log=log):
-        return _publish_locked(version, target, registry=registry, data_dir=data_dir, out_dir=out_dir,
-                               base_url=base_url, log=log)
+        return _publish_locked(
+            version, target, registry=registry, data_dir=data_dir, out_dir=out_dir, base_url=base_url, log=log
+        )
 
 
-def _publish_locked(version: str, target: Path, *, registry: Registry, data_dir: Path, out_dir: Path,
-                    base_url: str, log) -> Path:
+def _publish_locked(
+    version: str, target: Path, *, registry: Registry, data_dir: Path, out_dir: Path, base_url: str, log
+) -> Path:
     pages = published_pages(out_dir, registry)
     if not any(p.entry["scope"] == "partnership-year" for p in pages):
         raise PublishRefused("there is no successful report to publish; run `pathways run` first")
@@ -100,8 +117,14 @@ def _publish_locked(version: str, target: Path, *, registry: Registry, data_dir:
     staging.mkdir(parents=True)
     try:
         published = datetime.now(UTC).date().isoformat()
-        src = assemble(staging / "_src", out_dir=out_dir, registry=registry, version=version, base_url=base_url,
-                       published=published)
+        src = assemble(
+            staging / "_src",
+            out_dir=out_dir,
+            registry=registry,
+            version=version,
+            base_url=base_url,
+            published=published,
+        )
         build(src, staging / "book")
         shutil.rmtree(src)
         _standalone(staging, out_dir, pages, registry, log)
@@ -113,8 +136,9 @@ def _publish_locked(version: str, target: Path, *, registry: Registry, data_dir:
         findings = audit_version(staging, data_dir=data_dir, registry=registry)
         if findings:
             listed = "\n".join(f"  - {f}" for f in findings[:20])
-            raise PublishRefused(f"the disclosure audit found {len(findings)} problem(s); nothing was published:\n"
-                                 f"{listed}")
+            raise PublishRefused(
+                f"the disclosure audit found {len(findings)} problem(s); nothing was published:\n{listed}"
+            )
         if target.exists():  # another publish won the race
             raise PublishRefused(f"version {version} appeared while building; left untouched")
         os.rename(staging, target)
@@ -128,8 +152,11 @@ def _publish_locked(version: str, target: Path, *, registry: Registry, data_dir:
 def standalone_name(page: Page, used: set[str]) -> str:
     """File name (no suffix) of a page's standalone copy in its collection folder."""
     e = page.entry
-    owner = {"partnership-year": f"{e.get('partnership_id')}-{e.get('year')}", "year": f"statewide-{e.get('year')}",
-             "once": ""}[e["scope"]]
+    owner = {
+        "partnership-year": f"{e.get('partnership_id')}-{e.get('year')}",
+        "year": f"statewide-{e.get('year')}",
+        "once": "",
+    }[e["scope"]]
     if e.get("collection") == "analyses" or not owner:
         name = "-".join(x for x in (e["notebook"], owner) if x)
     else:
@@ -143,14 +170,22 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
     ``max_pages`` is checked on its paper."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="standalone", extra_template_basedirs=[str(ASSETS)], exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
+    exporter = HTMLExporter(
+        template_name="standalone",
+        extra_template_basedirs=[str(ASSETS)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
     css = (ASSETS / "_static" / "pathways.css").read_text(encoding="utf-8")
     chromium = find_chromium()
     if chromium is None:
-        log("note: Debian's Chromium is not installed (apt-get install chromium), so the standalone reports are "
+        log(
+            "note: Debian's Chromium is not installed (apt-get install chromium), so the standalone reports are "
             "HTML only and page limits (max_pages) are not checked; install it and publish a new version to get "
-            "PDFs")
+            "PDFs"
+        )
     used: dict[str, set[str]] = {}
     too_long: list[str] = []
     for page in pages:
@@ -159,8 +194,11 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
         folder.mkdir(exist_ok=True)
         name = standalone_name(page, used.setdefault(folder.name, set()))
         paper = e.get("paper", "letter")
-        resources = {"pathways_css": css, "pathways_paper": {"a4": "A4"}.get(paper, paper),
-                     "metadata": {"name": _document_title(e, registry)}}
+        resources = {
+            "pathways_css": css,
+            "pathways_paper": {"a4": "A4"}.get(paper, paper),
+            "metadata": {"name": _document_title(e, registry)},
+        }
         notebook = nbformat.read(job_folder(out_dir, e) / f"{e['notebook']}.ipynb", as_version=4)
         body, _ = exporter.from_notebook_node(standalone.prepare(notebook), resources=resources)
         html_path = folder / f"{name}.html"
@@ -171,19 +209,30 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
             if e.get("max_pages"):
                 printed = _pdf_pages(pdf, paper)
                 if printed > int(e["max_pages"]):
-                    too_long.append(f"{folder.name}/{pdf.name} ({e['key']}) prints on {printed} pages of {paper} "
-                                    f"paper; its notebook allows at most {e['max_pages']} (max_pages)")
+                    too_long.append(
+                        f"{folder.name}/{pdf.name} ({e['key']}) prints on {printed} pages of {paper} "
+                        f"paper; its notebook allows at most {e['max_pages']} (max_pages)"
+                    )
     if too_long:
-        raise PublishRefused("a report is longer than its notebook allows, so nothing was published: "
-                             + "; ".join(too_long) + ". Shorten it, or raise max_pages in the notebook's metadata.")
+        raise PublishRefused(
+            "a report is longer than its notebook allows, so nothing was published: "
+            + "; ".join(too_long)
+            + ". Shorten it, or raise max_pages in the notebook's metadata."
+        )
 
 
 def _document_title(entry: dict, registry: Registry) -> str:
     """The browser-tab title of a standalone copy: its heading, and whose and which year it is."""
-    title = re.sub(r"\{[^}]*\}`([^`]*)`", r"\1", entry.get("title") or entry["notebook"])  # a role shows its text
+    title = re.sub(
+        r"\{[^}]*\}`([^`]*)`", r"\1", entry.get("title") or entry["notebook"]
+    )  # a role shows its text
     title = re.sub(r"[*_`#\\]", "", title).strip() or entry["notebook"]
     pid, year = entry.get("partnership_id"), entry.get("year")
-    who = registry.get(pid).name if pid and pid in registry.ids else ("Statewide" if entry["scope"] == "year" else "")
+    who = (
+        registry.get(pid).name
+        if pid and pid in registry.ids
+        else ("Statewide" if entry["scope"] == "year" else "")
+    )
     when = f"{int(year) - 1}-{str(year)[-2:]}" if year else ""
     return " — ".join(x for x in (title, ", ".join(y for y in (who, when) if y)) if x)
 
@@ -201,10 +250,21 @@ def _pdf_pages(pdf: Path, paper: str) -> int:
 
 def _print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
     profile = html_path.parent / f".chromium-{os.getpid()}"
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-           f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}",
-           html_path.resolve().as_uri()]
+    cmd = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf_path}",
+        html_path.resolve().as_uri(),
+    ]
     try:
         subprocess.run(cmd, capture_output=True, timeout=180, check=False)
     finally:
@@ -219,8 +279,14 @@ def _copy_exports_and_validation(staging: Path, out_dir: Path, pages: list[Page]
     exports.mkdir()
     validation.mkdir()
     combined: list[str] = []
-    pys = sorted({(p.entry["partnership_id"], int(p.entry["year"])) for p in pages
-                  if p.entry["scope"] == "partnership-year"}, key=lambda x: (x[0], x[1]))
+    pys = sorted(
+        {
+            (p.entry["partnership_id"], int(p.entry["year"]))
+            for p in pages
+            if p.entry["scope"] == "partnership-year"
+        },
+        key=lambda x: (x[0], x[1]),
+    )
     for pid, year in pys:
         run = runs_dir(out_dir) / pid / str(year)
         if not (run / "export.csv").is_file():
@@ -238,31 +304,51 @@ def _write_citation(staging: Path, version: str, published: str, base_url: str) 
     """``CITATION.cff`` of this version of the book: the reference the cite page gives, for reference managers."""
     url = stable_address(version, "index", base_url)
     title, publisher = book_identity()
-    reference = {"type": "report", "title": title, "authors": [{"name": publisher}],
-                 "publisher": {"name": publisher}, "version": version, "year": int(published[:4]),
-                 "date-released": published}
+    reference = {
+        "type": "report",
+        "title": title,
+        "authors": [{"name": publisher}],
+        "publisher": {"name": publisher},
+        "version": version,
+        "year": int(published[:4]),
+        "date-released": published,
+    }
     if base_url:
         reference["url"] = url
-    cff = {"cff-version": "1.2.0",
-           "message": "To cite this version of the book, use this reference. A partnership's own pages name its "
-                      "convener as author in their 'Cite this report' block."
-                      + ("" if base_url else f" Published without a base address: its address is relative ({url})."),
-           "type": "dataset", "title": title, "authors": [{"name": publisher}], "version": version,
-           "date-released": published, **({"url": url} if base_url else {}), "preferred-citation": reference}
-    (staging / "CITATION.cff").write_text(yaml.safe_dump(cff, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cff = {
+        "cff-version": "1.2.0",
+        "message": "To cite this version of the book, use this reference. A partnership's own pages name its "
+        "convener as author in their 'Cite this report' block."
+        + ("" if base_url else f" Published without a base address: its address is relative ({url})."),
+        "type": "dataset",
+        "title": title,
+        "authors": [{"name": publisher}],
+        "version": version,
+        "date-released": published,
+        **({"url": url} if base_url else {}),
+        "preferred-citation": reference,
+    }
+    (staging / "CITATION.cff").write_text(
+        yaml.safe_dump(cff, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
 
 
 def _git_commit() -> str:
     try:
-        proc = subprocess.run(["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty", "--tags"],
-                              capture_output=True, text=True, timeout=10)
+        proc = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty", "--tags"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return proc.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
-def _write_manifest(staging: Path, version: str, published: str, registry: Registry, data_dir: Path,
-                    out_dir: Path) -> None:
+def _write_manifest(
+    staging: Path, version: str, published: str, registry: Registry, data_dir: Path, out_dir: Path
+) -> None:
     jobs = load_manifest(out_dir)["jobs"]
     files = {}
     for path in sorted(staging.rglob("*")):
@@ -274,8 +360,11 @@ def _write_manifest(staging: Path, version: str, published: str, registry: Regis
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "code": {"package_version": __version__, "git": _git_commit()},
         "parameters": {"min_cell_size": registry.min_cell_size, "partnerships": registry.ids},
-        "runs": {k: {"input_hash": v.get("input_hash"), "finished_at": v.get("finished_at")}
-                 for k, v in sorted(jobs.items()) if v.get("status") == "ok"},
+        "runs": {
+            k: {"input_hash": v.get("input_hash"), "finished_at": v.get("finished_at")}
+            for k, v in sorted(jobs.items())
+            if v.get("status") == "ok"
+        },
         "files": files,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -293,17 +382,21 @@ def update_index(out_dir: Path) -> None:
         meta = json.loads((out_dir / v / "manifest.json").read_text(encoding="utf-8"))
         entries.append({"version": v, "date": meta.get("published", "")})
     payload = json.dumps({"latest": latest, "versions": entries}, indent=1)
-    write_atomically(out_dir / "versions.js", f"window.PATHWAYS_VERSIONS = {payload};\n"
-                     "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n")
+    write_atomically(
+        out_dir / "versions.js",
+        f"window.PATHWAYS_VERSIONS = {payload};\n"
+        "if (window.pathwaysRenderSwitcher) { window.pathwaysRenderSwitcher(); }\n",
+    )
     write_atomically(out_dir / "versions.json", payload + "\n")
-    redirect = (f'<!doctype html><meta charset="utf-8"><title>Latest version: {latest}</title>'
-                '<link rel="icon" href="data:,">'
-                f'<meta http-equiv="refresh" content="0; url=../{latest}/book/index.html">'
-                f'<p>The latest version is <a href="../{latest}/book/index.html">{latest}</a>.</p>\n')
+    redirect = (
+        f'<!doctype html><meta charset="utf-8"><title>Latest version: {latest}</title>'
+        '<link rel="icon" href="data:,">'
+        f'<meta http-equiv="refresh" content="0; url=../{latest}/book/index.html">'
+        f'<p>The latest version is <a href="../{latest}/book/index.html">{latest}</a>.</p>\n'
+    )
     (out_dir / "latest").mkdir(exist_ok=True)
     write_atomically(out_dir / "latest" / "index.html", redirect)
     write_atomically(out_dir / "index.html", redirect.replace("../", ""))
     # Browsers ask a host's root for /favicon.ico whatever the page declares (redirect pages
     # above all); served from the reports folder, that request finds the project's icon.
     write_atomically(out_dir / "favicon.ico", (ASSETS / "_static" / "pathways-favicon.ico").read_bytes())
-

@@ -100,8 +100,10 @@ class Registry(BaseModel):
     @classmethod
     def _privacy_floor(cls, value: int) -> int:
         if value < MIN_CELL_SIZE_FLOOR:
-            raise ValueError(f"must be at least {MIN_CELL_SIZE_FLOOR}: smaller groups could identify learners, "
-                             "so the privacy floor never goes below it")
+            raise ValueError(
+                f"must be at least {MIN_CELL_SIZE_FLOOR}: smaller groups could identify learners, "
+                "so the privacy floor never goes below it"
+            )
         return value
 
     @field_validator("partnerships")
@@ -139,10 +141,14 @@ def load_registry(path: Path) -> Registry:
     except FileNotFoundError:
         raise RegistryError(f"{path}: registry file not found") from None
     except OSError as exc:
-        raise RegistryError(f"{path}: the registry could not be read ({os_reason(exc)}); give the path of the "
-                            "partnerships.yml file with --registry, readable by this account") from None
+        raise RegistryError(
+            f"{path}: the registry could not be read ({os_reason(exc)}); give the path of the "
+            "partnerships.yml file with --registry, readable by this account"
+        ) from None
     if len(data) > MAX_REGISTRY_BYTES:
-        raise RegistryError(f"{path}: the registry is larger than {MAX_REGISTRY_BYTES >> 20} MB; is it the right file?")
+        raise RegistryError(
+            f"{path}: the registry is larger than {MAX_REGISTRY_BYTES >> 20} MB; is it the right file?"
+        )
     try:
         raw = yaml.safe_load(data.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

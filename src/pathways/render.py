@@ -85,8 +85,10 @@ def _download(name: str, frame: pd.DataFrame, numbering_: Numbering) -> str:
     text = csv_text(scrub_hidden(frame))
     numbering_.keep(name, text)
     b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f'<a class="pw-download" download="{esc(name)}" href="data:text/csv;base64,{b64}">'
-            "Download the data (CSV)</a>")
+    return (
+        f'<a class="pw-download" download="{esc(name)}" href="data:text/csv;base64,{b64}">'
+        "Download the data (CSV)</a>"
+    )
 
 
 class _Shown:
@@ -158,15 +160,19 @@ class Table(_Shown):
         label = f'<a class="pw-anchor" href="#{anchor}">Table {number}.</a> {esc(self.caption)}'
         note = f'<p class="pw-table-note">{esc(self.note)}</p>' if self.note else ""
         folded = len(self.frame) > FOLD_ROWS if self.folded is None else self.folded
-        table = (f'<div class="pw-table-wrap"><table class="pw-table"><caption>{label}</caption>'
-                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+        table = (
+            f'<div class="pw-table-wrap"><table class="pw-table"><caption>{label}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
         if not folded:
             return f'<div class="pw-table-block" id="{anchor}">{table}{note}<p class="pw-table-data">{download}</p></div>'
         rows = len(self.frame)
         # the summary is a button already: no link inside it (the caption within carries the table's link)
-        return (f'<details class="pw-fold" id="{anchor}"><summary>Table {number}. {esc(self.caption)} '
-                f'<span class="pw-fold-size">({rows} row{"" if rows == 1 else "s"})</span></summary>'
-                f'{table}{note}<p class="pw-table-data">{download}</p></details>')
+        return (
+            f'<details class="pw-fold" id="{anchor}"><summary>Table {number}. {esc(self.caption)} '
+            f'<span class="pw-fold-size">({rows} row{"" if rows == 1 else "s"})</span></summary>'
+            f'{table}{note}<p class="pw-table-data">{download}</p></details>'
+        )
 
 
 @dataclass(eq=False)
@@ -186,7 +192,11 @@ def block(*parts: str, cls: str = "pw-report") -> Block:
 
 def fold(summary: str, parts: list[str]) -> str:
     """Pieces behind one line a click opens (a section's tables)."""
-    return f'<details class="pw-fold pw-fold-group"><summary>{esc(summary)}</summary>' + "".join(parts) + "</details>"
+    return (
+        f'<details class="pw-fold pw-fold-group"><summary>{esc(summary)}</summary>'
+        + "".join(parts)
+        + "</details>"
+    )
 
 
 def paragraph(text: str, cls: str = "") -> str:
@@ -223,15 +233,40 @@ def tiles(items: list[tuple[str, str, str]], cls: str = "pw-tiles") -> str:
     """Large numbers with what they count and their change: ``[(number, what, change), ...]``."""
     out = []
     for number, what, change in items:
-        out.append(f'<div class="pw-tile"><div class="pw-tile-number">{esc(number)}</div>'
-                   f'<div class="pw-tile-what">{esc(what)}</div>'
-                   + (f'<div class="pw-tile-change">{esc(change)}</div>' if change else "") + "</div>")
+        out.append(
+            f'<div class="pw-tile"><div class="pw-tile-number">{esc(number)}</div>'
+            f'<div class="pw-tile-what">{esc(what)}</div>'
+            + (f'<div class="pw-tile-change">{esc(change)}</div>' if change else "")
+            + "</div>"
+        )
     return f'<div class="{esc(cls)}">' + "".join(out) + "</div>"
 
 
 def definition_list(items: list[tuple[str, str]], cls: str = "pw-facts") -> str:
-    return f'<dl class="{esc(cls)}">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
+    return (
+        f'<dl class="{esc(cls)}">'
+        + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
+        + "</dl>"
+    )
 
 
-__all__ = ["Block", "Chart", "Numbering", "Table", "block", "bullet_list", "definition_list", "esc", "fold", "heading",
-           "link", "linked_paragraph", "note", "numbering", "paragraph", "slug", "start_numbering", "tiles"]
+__all__ = [
+    "Block",
+    "Chart",
+    "Numbering",
+    "Table",
+    "block",
+    "bullet_list",
+    "definition_list",
+    "esc",
+    "fold",
+    "heading",
+    "link",
+    "linked_paragraph",
+    "note",
+    "numbering",
+    "paragraph",
+    "slug",
+    "start_numbering",
+    "tiles",
+]

@@ -78,7 +78,9 @@ class ReportContext:
         return cells.denominator_text(row) if row is not None else ""
 
     # ------------------------------------------------------------ rows
-    def rows(self, indicator_id: str, measure: str | None = None, group_type: str | None = "all") -> pd.DataFrame:
+    def rows(
+        self, indicator_id: str, measure: str | None = None, group_type: str | None = "all"
+    ) -> pd.DataFrame:
         """Export rows of one indicator (all measures, every group type when ``None``)."""
         if self._by_indicator is None:  # a report asks for each indicator many times
             self._by_indicator = dict(tuple(self.export.groupby("indicator_id", sort=False)))
@@ -96,8 +98,9 @@ class ReportContext:
         rows = self.rows(indicator_id, measure)
         return None if rows.empty else rows.iloc[0]
 
-    def breakdown(self, indicator_id: str, by: tuple[str, ...] | list[str] = LEARNER_GROUPS,
-                  measure: str = "rate") -> pd.DataFrame:
+    def breakdown(
+        self, indicator_id: str, by: tuple[str, ...] | list[str] = LEARNER_GROUPS, measure: str = "rate"
+    ) -> pd.DataFrame:
         """Rows of ``indicator_id`` for the breakdowns ``by`` (in that order), with a reader's
         ``label`` and ``population`` (who the rate covers) beside the export's columns."""
         rows = self.rows(indicator_id, measure, None)
@@ -105,9 +108,17 @@ class ReportContext:
         order = {g: i for i, g in enumerate(by)}
         rows = rows.assign(_order=rows["group_type"].map(order)).sort_values("_order", kind="stable")
         ind = self.catalogue.get(indicator_id)
-        return rows.drop(columns="_order").assign(
-            label=[group_value_label(t, v) for t, v in zip(rows["group_type"], rows["group_value"], strict=True)],
-            population=population(ind, self.year)).reset_index(drop=True)
+        return (
+            rows.drop(columns="_order")
+            .assign(
+                label=[
+                    group_value_label(t, v)
+                    for t, v in zip(rows["group_type"], rows["group_value"], strict=True)
+                ],
+                population=population(ind, self.year),
+            )
+            .reset_index(drop=True)
+        )
 
     def trend(self, *indicator_ids: str, measure: str = "rate") -> pd.DataFrame:
         """All-learners rows of every year from the baseline to Y, ``label`` naming each indicator
@@ -115,8 +126,12 @@ class ReportContext:
         frames = []
         for indicator_id in indicator_ids:
             ind = self.catalogue.get(indicator_id)
-            part = self.series[(self.series["indicator_id"] == indicator_id) & (self.series["group_type"] == "all")
-                               & (self.series["measure"] == measure) & (self.series["status"] == "ok")]
+            part = self.series[
+                (self.series["indicator_id"] == indicator_id)
+                & (self.series["group_type"] == "all")
+                & (self.series["measure"] == measure)
+                & (self.series["status"] == "ok")
+            ]
             if part.empty:
                 continue
             label = ind.title if measure != "rate" else f"{ind.title} (of {population(ind)})"
@@ -127,12 +142,18 @@ class ReportContext:
 
     def sentence(self, indicator_id: str) -> str:
         """The indicator's sentence for this year: its number, who it covers, what it counts and its change."""
-        return story.indicator_sentence(self.catalogue.get(indicator_id), self.export, self.year, self.min_cell_size)
+        return story.indicator_sentence(
+            self.catalogue.get(indicator_id), self.export, self.year, self.min_cell_size
+        )
 
     def count(self, indicator_id: str, measure: str) -> str:
         """A count of the all-learners rows as a reader sees it (``140``, ``<10``)."""
         row = self.row(indicator_id, measure)
-        return "no" if row is None else cells.shown(row, "usd" if measure == "usd" else "count", self.min_cell_size)
+        return (
+            "no"
+            if row is None
+            else cells.shown(row, "usd" if measure == "usd" else "count", self.min_cell_size)
+        )
 
     def share_of(self, indicator_id: str) -> str:
         """An axis label: ``Share of learners in grades 9-12``."""
@@ -141,26 +162,42 @@ class ReportContext:
     # ------------------------------------------------------------ the opening
     def cover(self) -> render.Block:
         p = self.partnership
-        facts = [("Partnership", p.name), ("Region", p.region), ("Convener", p.convener),
-                 ("Partners", ", ".join(x.name for x in p.partners)),
-                 ("Data", f"school year {self.school_year}, submitted by the partners and checked by the validation "
-                          f"gate; data version {self.data_digest[:12] or 'unknown'}")]
+        facts = [
+            ("Partnership", p.name),
+            ("Region", p.region),
+            ("Convener", p.convener),
+            ("Partners", ", ".join(x.name for x in p.partners)),
+            (
+                "Data",
+                f"school year {self.school_year}, submitted by the partners and checked by the validation "
+                f"gate; data version {self.data_digest[:12] or 'unknown'}",
+            ),
+        ]
         parts = [render.definition_list(facts)]
         if p.description:
             parts.insert(0, render.paragraph(p.description, "pw-lede"))
         if p.is_demo:
-            parts.append(render.note(
-                "Demo partnership: every learner record behind this report is synthetic. The numbers show what "
-                "the report looks like; they say nothing about the institutions named."))
-        parts.append(render.paragraph(
-            f"Groups of fewer than {self.min_cell_size} learners are never shown, to protect learners' privacy: such "
-            f"cells read “suppressed” or “<{self.min_cell_size}”, with the reason. A rate whose few learners on one "
-            "side would be identifiable is shown as a bound, such as “≥ 95%”.", "pw-small"))
+            parts.append(
+                render.note(
+                    "Demo partnership: every learner record behind this report is synthetic. The numbers show what "
+                    "the report looks like; they say nothing about the institutions named."
+                )
+            )
+        parts.append(
+            render.paragraph(
+                f"Groups of fewer than {self.min_cell_size} learners are never shown, to protect learners' privacy: such "
+                f"cells read “suppressed” or “<{self.min_cell_size}”, with the reason. A rate whose few learners on one "
+                "side would be identifiable is shown as a bound, such as “≥ 95%”.",
+                "pw-small",
+            )
+        )
         return render.block(*parts)
 
     def headline_sentences(self) -> list[str]:
-        return [story.headline_sentence(ind, row, self.year, self.min_cell_size)
-                for ind, row in story.headline_rows(self.export, self.catalogue)]
+        return [
+            story.headline_sentence(ind, row, self.year, self.min_cell_size)
+            for ind, row in story.headline_rows(self.export, self.catalogue)
+        ]
 
     def headlines(self) -> render.Block:
         sentences = self.headline_sentences()
@@ -169,23 +206,37 @@ class ReportContext:
         return render.block(render.bullet_list(sentences, "pw-headline"))
 
     def headline_tiles(self) -> render.Block:
-        items = [story.headline_tile(ind, row, self.year) for ind, row in story.headline_rows(self.export,
-                                                                                               self.catalogue)]
-        return render.block(render.tiles(items)) if items else render.block(
-            render.paragraph("None of the headline outcomes can be shown for this year."))
+        items = [
+            story.headline_tile(ind, row, self.year)
+            for ind, row in story.headline_rows(self.export, self.catalogue)
+        ]
+        return (
+            render.block(render.tiles(items))
+            if items
+            else render.block(render.paragraph("None of the headline outcomes can be shown for this year."))
+        )
 
     def goals(self) -> render.Table | render.Block:
         goals = story.goal_rows(self.export, self.partnership, self.catalogue, self.year)
         if not goals:
             return render.block(render.paragraph("The partnership has not set goals in the registry."))
-        frame = pd.DataFrame({
-            "Goal": [g["goal"] for g in goals], "Target": [g["target"] for g in goals],
-            f"Now ({self.year})": [g["now"] or "not shown" for g in goals],
-            f"Progress from {self.baseline_year}": [g["progress"] or "—" for g in goals],
-            "Pace": [g["pace"] for g in goals]})
+        frame = pd.DataFrame(
+            {
+                "Goal": [g["goal"] for g in goals],
+                "Target": [g["target"] for g in goals],
+                f"Now ({self.year})": [g["now"] or "not shown" for g in goals],
+                f"Progress from {self.baseline_year}": [g["progress"] or "—" for g in goals],
+                "Pace": [g["pace"] for g in goals],
+            }
+        )
         data = self.export[(self.export["group_type"] == "all") & self.export["goal_target"].notna()]
-        return render.Table(frame, f"Progress against the partnership's goals, {self.year}", data=data,
-                            numeric=(f"Now ({self.year})",), folded=False)
+        return render.Table(
+            frame,
+            f"Progress against the partnership's goals, {self.year}",
+            data=data,
+            numeric=(f"Now ({self.year})",),
+            folded=False,
+        )
 
     # ------------------------------------------------------------ sections
     def breakdown_table(self, indicator_id: str, by: tuple[str, ...] = TABLE_GROUPS) -> render.Table | None:
@@ -212,30 +263,49 @@ class ReportContext:
                 trend = GAP_TRENDS.get(r["gap_trend"], r["gap_trend"])
                 if not is_missing(r.get("gap_baseline_pp")):
                     trend += f" (was {signed(r['gap_baseline_pp'])})"
-            out.append({
-                "Group": ("All learners" if r["group_type"] == "all" else
-                          f"{group_type_label(r['group_type'])}: {group_value_label(r['group_type'], r['group_value'])}"),
-                "Rate": cells.shown_with_reason(r, "rate", self.min_cell_size),
-                "95% interval": "" if st != "exact" or is_missing(r.get("ci_low")) else
-                f"{fmt_rate(r['ci_low'])}–{fmt_rate(r['ci_high'])}",
-                "Learners": cells.denominator_text(r),
-                "Gap vs other learners (points)": gap,
-                f"Gap since {self.baseline_year}": trend,
-            })
+            out.append(
+                {
+                    "Group": (
+                        "All learners"
+                        if r["group_type"] == "all"
+                        else f"{group_type_label(r['group_type'])}: {group_value_label(r['group_type'], r['group_value'])}"
+                    ),
+                    "Rate": cells.shown_with_reason(r, "rate", self.min_cell_size),
+                    "95% interval": ""
+                    if st != "exact" or is_missing(r.get("ci_low"))
+                    else f"{fmt_rate(r['ci_low'])}–{fmt_rate(r['ci_high'])}",
+                    "Learners": cells.denominator_text(r),
+                    "Gap vs other learners (points)": gap,
+                    f"Gap since {self.baseline_year}": trend,
+                }
+            )
         frame = pd.DataFrame(out)
         if not frame[f"Gap since {self.baseline_year}"].astype(bool).any():
             frame = frame.drop(columns=f"Gap since {self.baseline_year}")
         data = pd.concat([pd.DataFrame(shown_rows), rows], ignore_index=True) if shown_rows else rows
         notes = []
-        if overall is not None and cells.is_exact(overall) and isinstance(overall.get("note"), str) and overall["note"]:
+        if (
+            overall is not None
+            and cells.is_exact(overall)
+            and isinstance(overall.get("note"), str)
+            and overall["note"]
+        ):
             notes.append(overall["note"][0].upper() + overall["note"][1:] + ".")
         if (rows["group_type"] == "industry_sector").any():
-            notes.append("Industry-sector rows count learners with a completed course in the sector (a learner may "
-                         "count in several) and compare them with all learners: they describe programs, not groups "
-                         "of learners.")
+            notes.append(
+                "Industry-sector rows count learners with a completed course in the sector (a learner may "
+                "count in several) and compare them with all learners: they describe programs, not groups "
+                "of learners."
+            )
         note = " ".join(notes)
-        return render.Table(frame, f"{ind.title} by group, {self.year} (share of {population(ind, self.year)})",
-                            data=data, numeric=("Rate", "95% interval", "Learners"), folded=True, note=note)
+        return render.Table(
+            frame,
+            f"{ind.title} by group, {self.year} (share of {population(ind, self.year)})",
+            data=data,
+            numeric=("Rate", "95% interval", "Learners"),
+            folded=True,
+            note=note,
+        )
 
     def tables(self, section_id: str) -> render.Block:
         """Every table of a section behind one fold (each folded again): each rate by group, then
@@ -253,26 +323,36 @@ class ReportContext:
         parts = [t._repr_html_() for t in tables]
         names = "; ".join(t.caption.split(",")[0] for t in tables)
         label = f"Table {first}" if len(tables) == 1 else f"Tables {first}-{first + len(tables) - 1}"
-        return render.block(render.fold(f"{label} of this section, with their data: {names}", parts),
-                            cls="pw-report pw-tables")
+        return render.block(
+            render.fold(f"{label} of this section, with their data: {names}", parts),
+            cls="pw-report pw-tables",
+        )
 
     def pathways_table(self) -> render.Table | None:
         if self.pathways_offered.empty:
             return None
         offered = self.pathways_offered.sort_values(["industry_sector", "pathway_name"])
-        frame = pd.DataFrame({
-            "Pathway": offered["pathway_name"].astype(str),
-            "Industry sector": [group_value_label("industry_sector", v) for v in offered["industry_sector"]],
-            "High-demand": offered["is_high_demand"].map({True: "yes", False: "no"}).fillna("unknown"),
-            "Nontraditional for": offered["nontraditional_gender"].map(
-                {"female": "women", "male": "men", "none": "—"}).fillna("—"),
-        })
+        frame = pd.DataFrame(
+            {
+                "Pathway": offered["pathway_name"].astype(str),
+                "Industry sector": [
+                    group_value_label("industry_sector", v) for v in offered["industry_sector"]
+                ],
+                "High-demand": offered["is_high_demand"].map({True: "yes", False: "no"}).fillna("unknown"),
+                "Nontraditional for": offered["nontraditional_gender"]
+                .map({"female": "women", "male": "men", "none": "—"})
+                .fillna("—"),
+            }
+        )
         return render.Table(frame, f"Career pathways offered in {self.school_year}", folded=True)
 
     def amounts_table(self, indicator_id: str) -> render.Table | None:
         """Counts and money of an indicator by year (teacher externships, employers, tuition saved)."""
-        hist = self.series[(self.series["indicator_id"] == indicator_id) & (self.series["group_type"] == "all")
-                           & (self.series["status"] == "ok")]
+        hist = self.series[
+            (self.series["indicator_id"] == indicator_id)
+            & (self.series["group_type"] == "all")
+            & (self.series["status"] == "ok")
+        ]
         if hist.empty:
             return None
         years = sorted(int(y) for y in hist["school_year"].unique())
@@ -286,11 +366,18 @@ class ReportContext:
             table.append(entry)
         frame = pd.DataFrame(table)
         title = self.catalogue.get(indicator_id).title
-        return render.Table(frame, f"{title} by year, {years[0]}-{years[-1]}", data=hist,
-                            numeric=tuple(frame.columns[1:]), folded=True)
+        return render.Table(
+            frame,
+            f"{title} by year, {years[0]}-{years[-1]}",
+            data=hist,
+            numeric=tuple(frame.columns[1:]),
+            folded=True,
+        )
 
     def wbl_table(self, indicator_id: str = "wbl_by_type") -> render.Table | None:
-        hist = self.series[(self.series["indicator_id"] == indicator_id) & (self.series["group_type"] == "wbl_type")]
+        hist = self.series[
+            (self.series["indicator_id"] == indicator_id) & (self.series["group_type"] == "wbl_type")
+        ]
         if hist.empty:
             return None
         table = []
@@ -299,11 +386,25 @@ class ReportContext:
             employers = part[part["measure"] == "employers"]
             n = cells.shown(learners.iloc[0], "count", self.min_cell_size) if not learners.empty else "—"
             m = cells.shown(employers.iloc[0], "count", self.min_cell_size) if not employers.empty else "—"
-            table.append({"Kind of experience": group_value_label("wbl_type", kind), "Year": str(int(yr)),
-                          "In words": f"{n} learners with {m} employers"})
-        wide = pd.DataFrame(table).pivot(index="Kind of experience", columns="Year", values="In words").reset_index()
-        return render.Table(wide, "Completed work-based learning experiences by kind and year (learners with "
-                                  f"employers), {self.baseline_year}-{self.year}", data=hist, folded=True)
+            table.append(
+                {
+                    "Kind of experience": group_value_label("wbl_type", kind),
+                    "Year": str(int(yr)),
+                    "In words": f"{n} learners with {m} employers",
+                }
+            )
+        wide = (
+            pd.DataFrame(table)
+            .pivot(index="Kind of experience", columns="Year", values="In words")
+            .reset_index()
+        )
+        return render.Table(
+            wide,
+            "Completed work-based learning experiences by kind and year (learners with "
+            f"employers), {self.baseline_year}-{self.year}",
+            data=hist,
+            folded=True,
+        )
 
     def employer_sentences(self) -> list[str]:
         return story.employer_sentences(self.export)
@@ -313,29 +414,39 @@ class ReportContext:
         rows = story.employer_rows(self.export)
         if not rows:
             return render.block(render.paragraph("No kind of work-based learning can be shown this year."))
-        return render.block(render.bullet_list(
-            [f"{kind}: {n} learners" + (f" with {m} employers" if m else "") for kind, n, m in rows], "pw-columns"))
+        return render.block(
+            render.bullet_list(
+                [f"{kind}: {n} learners" + (f" with {m} employers" if m else "") for kind, n, m in rows],
+                "pw-columns",
+            )
+        )
 
     def wbl_kinds(self) -> pd.DataFrame:
         """Learners by kind of work-based learning this year, with a reader's ``label``."""
         rows = self.rows("wbl_by_type", "learners", "wbl_type")
         return rows.assign(label=[group_value_label("wbl_type", v) for v in rows["group_value"]]).reset_index(
-            drop=True)
+            drop=True
+        )
 
     def odds_terms(self) -> pd.DataFrame:
         """The adjusted odds ratios that can be drawn (shown and estimable), with a reader's ``label``."""
         rows = self.rows("graduation_odds_by_cte", "odds_ratio", "term")
         rows = rows[cells.states(rows) == "exact"] if not rows.empty else rows
-        return rows.assign(label=[story.ODDS_LABELS.get(v, str(v)) for v in rows["group_value"]]).reset_index(drop=True)
+        return rows.assign(label=[story.ODDS_LABELS.get(v, str(v)) for v in rows["group_value"]]).reset_index(
+            drop=True
+        )
 
     def years_after(self) -> pd.DataFrame:
         rows = self.rows("family_sustaining_wage", "rate", "years_since_graduation")
-        return rows.assign(label=[group_value_label("years_since_graduation", v) for v in rows["group_value"]]
-                           ).reset_index(drop=True)
+        return rows.assign(
+            label=[group_value_label("years_since_graduation", v) for v in rows["group_value"]]
+        ).reset_index(drop=True)
 
     def survey_items(self) -> pd.DataFrame:
         rows = self.rows("stakeholder_satisfaction", "mean", "item")
-        return rows.assign(label=[group_value_label("item", v) for v in rows["group_value"]]).reset_index(drop=True)
+        return rows.assign(label=[group_value_label("item", v) for v in rows["group_value"]]).reset_index(
+            drop=True
+        )
 
     def survey_table(self, indicator_id: str = "stakeholder_satisfaction") -> render.Table | None:
         rows = self.rows(indicator_id, None, None)
@@ -345,30 +456,45 @@ class ReportContext:
         shown = by_type.assign(
             Item=by_type["group_type"].str.split(":").str[-1].map(lambda v: group_value_label("item", v)),
             Stakeholder=by_type["group_value"].map(lambda v: group_value_label("stakeholder_type", v)),
-            Mean=[cells.shown(r, "mean", self.min_cell_size) for _, r in by_type.iterrows()])
-        wide = shown.pivot_table(index="Stakeholder", columns="Item", values="Mean", aggfunc="first").reset_index()
-        return render.Table(wide, f"Mean rating by stakeholder type, {self.year} (1 = strongly disagree, "
-                                  "5 = strongly agree)", data=by_type, numeric=tuple(wide.columns[1:]), folded=True)
+            Mean=[cells.shown(r, "mean", self.min_cell_size) for _, r in by_type.iterrows()],
+        )
+        wide = shown.pivot_table(
+            index="Stakeholder", columns="Item", values="Mean", aggfunc="first"
+        ).reset_index()
+        return render.Table(
+            wide,
+            f"Mean rating by stakeholder type, {self.year} (1 = strongly disagree, 5 = strongly agree)",
+            data=by_type,
+            numeric=tuple(wide.columns[1:]),
+            folded=True,
+        )
 
     # ------------------------------------------------------------ equity
     def largest_gaps(self, most: int = 12) -> pd.DataFrame:
         """Flagged gaps of the five learner breakdowns, largest first, with a ``label``."""
         rows = story.largest_gaps(self.export, most)
-        return rows.assign(label=[story.gap_label(r, self.catalogue) for _, r in rows.iterrows()]).reset_index(
-            drop=True)
+        return rows.assign(
+            label=[story.gap_label(r, self.catalogue) for _, r in rows.iterrows()]
+        ).reset_index(drop=True)
 
     def gap_count(self) -> str:
         rows = story.learner_gap_rows(self.export)
-        flagged = int((rows["is_gap"].fillna(False).astype(bool) & (rows["group_value"] != "unknown")).sum()) \
-            if not rows.empty else 0
+        flagged = (
+            int((rows["is_gap"].fillna(False).astype(bool) & (rows["group_value"] != "unknown")).sum())
+            if not rows.empty
+            else 0
+        )
         return fmt_count(flagged)
 
     def gap_sentences(self, most: int = 5) -> render.Block:
         rows = story.largest_gaps(self.export, most)
         if rows.empty:
-            return render.block(render.paragraph(
-                f"No group's rate is clearly below that of other learners in {self.year}."))
-        return render.block(render.bullet_list([story.gap_sentence(r, self.catalogue) for _, r in rows.iterrows()]))
+            return render.block(
+                render.paragraph(f"No group's rate is clearly below that of other learners in {self.year}.")
+            )
+        return render.block(
+            render.bullet_list([story.gap_sentence(r, self.catalogue) for _, r in rows.iterrows()])
+        )
 
     def gap_changes(self, most: int = 5) -> pd.DataFrame:
         """The gaps that narrowed most and those that widened most since the baseline, with a ``label``."""
@@ -385,28 +511,40 @@ class ReportContext:
         for title, rows in (("Narrowed most", narrowed), ("Widened most", widened)):
             if not rows.empty:
                 parts.append(render.paragraph(title + ":", "pw-list-head"))
-                parts.append(render.bullet_list([story.gap_move_sentence(r, self.catalogue)
-                                                 for _, r in rows.iterrows()]))
+                parts.append(
+                    render.bullet_list(
+                        [story.gap_move_sentence(r, self.catalogue) for _, r in rows.iterrows()]
+                    )
+                )
         return render.block(*parts)
 
     # ------------------------------------------------------------ the brief
     def full_report_link(self) -> render.Block:
         """Where the full report is: the standalone copy beside this one in a published version
         (``briefs/`` and ``reports/`` are sibling folders); the book places it as this page's chapter."""
-        return render.block(render.linked_paragraph(
-            "The full report, with every indicator, breakdown and table: ",
-            f"{self.partnership.name}, progress report {self.school_year}",
-            f"../reports/{self.partnership.id}-{self.year}.html", ".", "pw-full-report",
-            report=f"{self.partnership.id}/{self.year}"))
+        return render.block(
+            render.linked_paragraph(
+                "The full report, with every indicator, breakdown and table: ",
+                f"{self.partnership.name}, progress report {self.school_year}",
+                f"../reports/{self.partnership.id}-{self.year}.html",
+                ".",
+                "pw-full-report",
+                report=f"{self.partnership.id}/{self.year}",
+            )
+        )
 
     def data_facts(self) -> render.Block:
         """The data's year and version, for the foot of a brief."""
-        return render.block(render.paragraph(
-            f"Data of school year {self.school_year} as the partners submitted it (every year since "
-            f"{self.baseline_year} passed the validation gate); data version {self.data_digest[:12] or 'unknown'}, "
-            f"a digest of the submitted files. Made with Pathways {__version__} on "
-            f"{datetime.now(UTC).date().isoformat()}; the book's version is in the page header. No group of fewer "
-            f"than {self.min_cell_size} learners is shown.", "pw-small"))
+        return render.block(
+            render.paragraph(
+                f"Data of school year {self.school_year} as the partners submitted it (every year since "
+                f"{self.baseline_year} passed the validation gate); data version {self.data_digest[:12] or 'unknown'}, "
+                f"a digest of the submitted files. Made with Pathways {__version__} on "
+                f"{datetime.now(UTC).date().isoformat()}; the book's version is in the page header. No group of fewer "
+                f"than {self.min_cell_size} learners is shown.",
+                "pw-small",
+            )
+        )
 
     def partners_line(self) -> str:
         p = self.partnership
@@ -417,9 +555,12 @@ class ReportContext:
         parts = []
         years = sorted(self.gates)
         passed = [y for y in years if self.gates[y].passed]
-        parts.append(render.paragraph(
-            f"The submissions of {', '.join(str(y) for y in passed)} passed the validation gate; nothing in this "
-            "report comes from a refused file."))
+        parts.append(
+            render.paragraph(
+                f"The submissions of {', '.join(str(y) for y in passed)} passed the validation gate; nothing in this "
+                "report comes from a refused file."
+            )
+        )
         warnings = list(getattr(self.gate, "warnings", []))
         if warnings:
             parts.append(render.paragraph(f"Warnings for {self.year} that do not block the report:"))
@@ -433,11 +574,14 @@ class ReportContext:
             render.paragraph(
                 "Definitions of every indicator, the data each reads and the suppression rules are on the book's "
                 "methods page. Rates carry 95% Wilson score intervals; a gap compares a group with all other "
-                "learners, and is flagged when its whole 95% margin of error lies below zero."),
+                "learners, and is flagged when its whole 95% margin of error lies below zero."
+            ),
             render.paragraph(
                 f"This report's {len(self.export)} figures are also in the partnership's indicator table "
                 "(export.csv), with the same suppression; each figure and table links its own rows as CSV. "
-                f"Made with Pathways {__version__} on {datetime.now(UTC).date().isoformat()}."))
+                f"Made with Pathways {__version__} on {datetime.now(UTC).date().isoformat()}."
+            ),
+        )
 
 
 def _warning_text(warning: object) -> str:
@@ -458,8 +602,13 @@ _SECTION_TABLES = {
 }
 
 
-def open_report(partnership: str, year: int, data_dir: str | Path | None = None,
-                registry_path: str | Path | None = None, output_dir: str | Path | None = None) -> ReportContext:
+def open_report(
+    partnership: str,
+    year: int,
+    data_dir: str | Path | None = None,
+    registry_path: str | Path | None = None,
+    output_dir: str | Path | None = None,
+) -> ReportContext:
     """Gate every year up to ``year``, compute the export and return the report's context.
 
     Raises the gate's refusal (with the data clerk's message) when any year up to ``year``
@@ -471,8 +620,9 @@ def open_report(partnership: str, year: int, data_dir: str | Path | None = None,
     from pathways.indicators import compute_export, compute_series
     from pathways.validation import require_history_pass
 
-    data_dir, registry_path, output_dir = resolve_paths(data_dir, registry_path, output_dir,
-                                                        job=f"{partnership}/{year}")
+    data_dir, registry_path, output_dir = resolve_paths(
+        data_dir, registry_path, output_dir, job=f"{partnership}/{year}"
+    )
     year = int(year)
     registry = load_registry(registry_path)
     entry = registry.get(partnership)
@@ -487,12 +637,21 @@ def open_report(partnership: str, year: int, data_dir: str | Path | None = None,
     with open(output_dir / "export.csv", "w", encoding="utf-8", newline="") as fh:
         write_export(export, fh, "csv")
     (output_dir / "validation.json").write_text(
-        json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8")
+        json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8"
+    )
     theme.apply()
     render.start_numbering(output_dir / "figures")
-    return ReportContext(entry, year, registry.min_cell_size, export, series, gates, output_dir,
-                         submission_digest(data_dir, partnership, year),
-                         _pathways_offered(data_dir, partnership, year))
+    return ReportContext(
+        entry,
+        year,
+        registry.min_cell_size,
+        export,
+        series,
+        gates,
+        output_dir,
+        submission_digest(data_dir, partnership, year),
+        _pathways_offered(data_dir, partnership, year),
+    )
 
 
 def _pathways_offered(data_dir: Path, partnership: str, year: int) -> pd.DataFrame:
@@ -504,10 +663,22 @@ def _pathways_offered(data_dir: Path, partnership: str, year: int) -> pd.DataFra
 
 # ---------------------------------------------------------------------- export columns
 _NUMBER_COLUMNS = (
-    "bound", "prior_year", "change_from_baseline_pp", "change_from_prior_pp", "change_from_baseline_pct",
-    "change_from_prior_pct", "change_from_baseline_diff", "change_from_prior_diff", "baseline_numerator",
-    "prior_numerator", "numerator_change_from_baseline_pct", "numerator_change_from_prior_pct", "gap_baseline_pp",
-    "gap_change_pp", "gap_change_moe_pp")
+    "bound",
+    "prior_year",
+    "change_from_baseline_pp",
+    "change_from_prior_pp",
+    "change_from_baseline_pct",
+    "change_from_prior_pct",
+    "change_from_baseline_diff",
+    "change_from_prior_diff",
+    "baseline_numerator",
+    "prior_numerator",
+    "numerator_change_from_baseline_pct",
+    "numerator_change_from_prior_pct",
+    "gap_baseline_pp",
+    "gap_change_pp",
+    "gap_change_moe_pp",
+)
 
 
 def with_contract_columns(frame: pd.DataFrame, series: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -523,7 +694,9 @@ def with_contract_columns(frame: pd.DataFrame, series: pd.DataFrame | None = Non
     out = frame.copy()
     if "shown_as" not in out:
         shown_as = np.where(out["suppressed"].astype(bool), "suppressed", "exact")
-        out["shown_as"] = pd.Series(shown_as, index=out.index, dtype=object).where(out["status"] == "ok", None)
+        out["shown_as"] = pd.Series(shown_as, index=out.index, dtype=object).where(
+            out["status"] == "ok", None
+        )
     for col in _NUMBER_COLUMNS:
         if col not in out:
             out[col] = np.nan
@@ -540,14 +713,19 @@ def with_contract_columns(frame: pd.DataFrame, series: pd.DataFrame | None = Non
     year = int(out["school_year"].max()) if not out.empty else 0
     earlier = series[(series["school_year"] < year) & (series["status"] == "ok")]
     prior_year = int(earlier["school_year"].max()) if not earlier.empty else None
-    numerators = {(r.indicator_id, int(r.school_year)): r.numerator for r in series.itertuples()
-                  if r.group_type == "all" and r.measure == "rate" and not bool(r.suppressed)}
+    numerators = {
+        (r.indicator_id, int(r.school_year)): r.numerator
+        for r in series.itertuples()
+        if r.group_type == "all" and r.measure == "rate" and not bool(r.suppressed)
+    }
     for idx in out.index[(out["group_type"] == "all") & is_rate & ~out["suppressed"].astype(bool)]:
         r = out.loc[idx]
         now = r["numerator"]
         base_year = r["baseline_year"]
-        for when, col, pct_col in ((base_year, "baseline_numerator", "numerator_change_from_baseline_pct"),
-                                   (prior_year, "prior_numerator", "numerator_change_from_prior_pct")):
+        for when, col, pct_col in (
+            (base_year, "baseline_numerator", "numerator_change_from_baseline_pct"),
+            (prior_year, "prior_numerator", "numerator_change_from_prior_pct"),
+        ):
             if is_missing(when):
                 continue
             then = numerators.get((r["indicator_id"], int(when)), np.nan)

@@ -118,15 +118,19 @@ def load_manifest(out_dir: Path) -> dict:
         return {"format": MANIFEST_FORMAT, "jobs": {}}
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("jobs"), dict) or \
-                not all(isinstance(e, dict) for e in manifest["jobs"].values()):
+        if (
+            not isinstance(manifest, dict)
+            or not isinstance(manifest.get("jobs"), dict)
+            or not all(isinstance(e, dict) for e in manifest["jobs"].values())
+        ):
             raise ValueError("not a manifest")
     except (ValueError, UnicodeDecodeError):
         raise ManifestDamaged(
             f"the run manifest {path} is damaged (not the JSON a run writes; it may have been cut short or "
             "edited). It records which notebooks are up to date: move it aside (or delete it) and run again, and "
             "every notebook will re-execute into its own folder; the reports on disk and the published versions "
-            "are not touched.") from None
+            "are not touched."
+        ) from None
     # Entries of the earlier layout (one report per partnership-year folder) name no notebook.
     manifest["jobs"] = {k: e for k, e in manifest["jobs"].items() if e.get("notebook")}
     manifest["format"] = MANIFEST_FORMAT
@@ -156,15 +160,17 @@ def _sha_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def partnership_years(data_dir: Path, registry: Registry, partnerships: list[str] | None = None,
-                      years: list[int] | None = None) -> list[tuple[str, int]]:
+def partnership_years(
+    data_dir: Path, registry: Registry, partnerships: list[str] | None = None, years: list[int] | None = None
+) -> list[tuple[str, int]]:
     """The submitted partnership-years a run covers (from the baseline year on)."""
     selected = [check_partnership_id(p) for p in partnerships] if partnerships else registry.ids
     for pid in selected:
         registry.get(pid)
         if pid in RESERVED_IDS:
-            raise PathwaysError(f"partnership id {pid!r} is reserved for the book's own folders; rename it in "
-                                "the registry")
+            raise PathwaysError(
+                f"partnership id {pid!r} is reserved for the book's own folders; rename it in the registry"
+            )
     wanted = {check_year(y) for y in years} if years else None
     out = []
     for pid in selected:
@@ -175,9 +181,17 @@ def partnership_years(data_dir: Path, registry: Registry, partnerships: list[str
     return out
 
 
-def plan(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path,
-         partnerships: list[str] | None = None, years: list[int] | None = None, *,
-         notebook_dir: Path | None = None, specs: list[NotebookSpec] | None = None) -> list[Job]:
+def plan(
+    data_dir: Path,
+    registry: Registry,
+    registry_path: Path,
+    out_dir: Path,
+    partnerships: list[str] | None = None,
+    years: list[int] | None = None,
+    *,
+    notebook_dir: Path | None = None,
+    specs: list[NotebookSpec] | None = None,
+) -> list[Job]:
     """Every job of a run, in the order the phases run. Year and once jobs get their input hash
     when their phase starts (:func:`resolve_hash`), because they read what the earlier phases wrote."""
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
@@ -191,29 +205,68 @@ def plan(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path,
     data_hash = {}
     for pid, year in pys:
         entry_json = json.dumps(registry.get(pid).model_dump(mode="json"), sort_keys=True)
-        data_hash[(pid, year)] = _hash_parts("data", export_code, entry_json, str(registry.min_cell_size),
-                                             submission_digest(data_dir, pid, year))
+        data_hash[(pid, year)] = _hash_parts(
+            "data",
+            export_code,
+            entry_json,
+            str(registry.min_cell_size),
+            submission_digest(data_dir, pid, year),
+        )
     notebook_hash = {s.stem: _hash_parts(_sha_file(s.path), notebook_code_digest(s.path)) for s in specs}
     # The partnership-year's full report: the book's chapter, and the job the export belongs to.
     per_py = [s for s in specs if s.scope == "partnership-year"]
     chapter = next((s.stem for s in per_py if s.collection == "reports"), per_py[0].stem if per_py else None)
 
     def job(spec: NotebookSpec, key: str, pid: str | None, year: int | None, input_hash: str) -> Job:
-        values = {"partnership": pid, "year": year, "data_dir": str(data_dir), "registry": str(registry_path),
-                  "runs_dir": str(root)}
+        values = {
+            "partnership": pid,
+            "year": year,
+            "data_dir": str(data_dir),
+            "registry": str(registry_path),
+            "runs_dir": str(root),
+        }
         params = {n: values[n] for n in spec.declared if n != "output_dir"}
-        return Job(key, spec.stem, spec.scope, spec.path, root / key, params, input_hash, pid, year, spec.title,
-                   spec.collection, spec.order, spec.paper, spec.max_pages,
-                   spec.scope == "partnership-year" and spec.stem == chapter, data_dir, registry_path, cache,
-                   spec.declared)
+        return Job(
+            key,
+            spec.stem,
+            spec.scope,
+            spec.path,
+            root / key,
+            params,
+            input_hash,
+            pid,
+            year,
+            spec.title,
+            spec.collection,
+            spec.order,
+            spec.paper,
+            spec.max_pages,
+            spec.scope == "partnership-year" and spec.stem == chapter,
+            data_dir,
+            registry_path,
+            cache,
+            spec.declared,
+        )
 
     jobs: list[Job] = []
     for spec in specs:
         if spec.scope == "partnership-year":
             for pid, year in pys:
-                jobs.append(job(spec, f"{pid}/{year}/{spec.stem}", pid, year,
-                                _hash_parts("partnership-year", notebook_hash[spec.stem], pid, str(year),
-                                            data_hash[(pid, year)])))
+                jobs.append(
+                    job(
+                        spec,
+                        f"{pid}/{year}/{spec.stem}",
+                        pid,
+                        year,
+                        _hash_parts(
+                            "partnership-year",
+                            notebook_hash[spec.stem],
+                            pid,
+                            str(year),
+                            data_hash[(pid, year)],
+                        ),
+                    )
+                )
         elif spec.scope == "year":
             for year in sorted({y for _, y in pys}):
                 jobs.append(job(spec, f"statewide/{year}/{spec.stem}", None, year, ""))
@@ -230,8 +283,11 @@ def resolve_hash(job: Job, registry: Registry, out_dir: Path, pys: list[tuple[st
     if "registry" in job.declared:
         parts.append(_sha_file(job.registry_path))
     if "data_dir" in job.declared:
-        parts += [f"{pid}/{y}:{submission_digest(job.data_dir, pid, y)}" for pid, y in pys
-                  if job.year is None or y == job.year]
+        parts += [
+            f"{pid}/{y}:{submission_digest(job.data_dir, pid, y)}"
+            for pid, y in pys
+            if job.year is None or y == job.year
+        ]
     if "runs_dir" in job.declared:
         for pid in registry.ids:
             for export in sorted((root / pid).glob("*/export.csv")):
@@ -255,8 +311,15 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
     start = time.monotonic()
 
     def done(status: str, reason: str = "", **extra) -> JobResult:
-        return JobResult(job.key, status, time.monotonic() - start, reason, job.input_hash,
-                         datetime.now(UTC).isoformat(timespec="seconds"), **extra)
+        return JobResult(
+            job.key,
+            status,
+            time.monotonic() - start,
+            reason,
+            job.input_hash,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            **extra,
+        )
 
     export_staging = None
     if job.scope == "partnership-year":
@@ -277,9 +340,15 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
         for attempt in range(2):
             try:
                 pm.execute_notebook(
-                    str(job.notebook_path), str(executed), parameters=params, kernel_name="python3",
-                    progress_bar=False, cwd=str(job.notebook_path.parent), execution_timeout=timeout_s,
-                    request_save_on_cell_execute=False, log_output=False,
+                    str(job.notebook_path),
+                    str(executed),
+                    parameters=params,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(job.notebook_path.parent),
+                    execution_timeout=timeout_s,
+                    request_save_on_cell_execute=False,
+                    log_output=False,
                     # The kernel's own log (its TCP-transport notice, the interrupt at shutdown) is
                     # noise to an analyst; a kernel that dies still fails the job through nbclient.
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -340,7 +409,8 @@ def _gate_and_export(job: Job) -> tuple[str | None, Path | None]:
     with open(folder / "export.csv", "w", encoding="utf-8", newline="") as fh:
         write_export(export, fh, "csv")
     (folder / "validation.json").write_text(
-        json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8")
+        json.dumps({str(y): g.to_dict() for y, g in gates.items()}, indent=2, default=str), encoding="utf-8"
+    )
     return None, folder
 
 
@@ -367,12 +437,25 @@ def _classify(exc: Exception) -> tuple[str, str]:
 
 # ------------------------------------------------------------------ in the run's own process
 def _entry(job: Job, result: JobResult, out_dir: Path) -> dict:
-    return {"key": job.key, "notebook": job.notebook, "scope": job.scope, "partnership_id": job.partnership_id,
-            "year": job.year, "output_dir": job.output_dir.relative_to(runs_dir(out_dir)).as_posix(),
-            "status": result.status, "input_hash": result.input_hash, "finished_at": result.finished_at,
-            "reason": result.reason, "title": job.title, "collection": job.collection, "order": job.order,
-            "paper": job.paper, "max_pages": job.max_pages, "is_chapter": job.writes_export,
-            "seconds": round(result.seconds, 2)}
+    return {
+        "key": job.key,
+        "notebook": job.notebook,
+        "scope": job.scope,
+        "partnership_id": job.partnership_id,
+        "year": job.year,
+        "output_dir": job.output_dir.relative_to(runs_dir(out_dir)).as_posix(),
+        "status": result.status,
+        "input_hash": result.input_hash,
+        "finished_at": result.finished_at,
+        "reason": result.reason,
+        "title": job.title,
+        "collection": job.collection,
+        "order": job.order,
+        "paper": job.paper,
+        "max_pages": job.max_pages,
+        "is_chapter": job.writes_export,
+        "seconds": round(result.seconds, 2),
+    }
 
 
 def _up_to_date(job: Job, entry: dict | None) -> bool:
@@ -398,16 +481,22 @@ def _record(job: Job, result: JobResult, manifest: dict, out_dir: Path, summary:
     elif result.status == "refused":
         # The partnership-year's new submission was refused: its reports are withdrawn from the
         # book and the overview (kept under runs/.withdrawn/, never deleted).
-        moved = [withdraw(p, root) for p in (job.output_dir, *(job.output_dir.parent / f for f in EXPORT_FILES))]
+        moved = [
+            withdraw(p, root) for p in (job.output_dir, *(job.output_dir.parent / f for f in EXPORT_FILES))
+        ]
         if any(moved):
-            summary.notes.append(f"{job.key}: the previous output was withdrawn from the book (kept under "
-                                 f"{root / '.withdrawn'}) because the new submission was refused")
+            summary.notes.append(
+                f"{job.key}: the previous output was withdrawn from the book (kept under "
+                f"{root / '.withdrawn'}) because the new submission was refused"
+            )
         entry = _entry(job, result, out_dir)
     elif previous and previous.get("status") == "ok" and (job.output_dir / f"{job.notebook}.ipynb").is_file():
         entry = dict(previous)
         entry["last_failure"] = {"status": result.status, "reason": result.reason, "at": result.finished_at}
         result.kept_previous = True
-        result.reason += f" — kept the previous good output of {previous.get('finished_at') or 'an earlier run'}"
+        result.reason += (
+            f" — kept the previous good output of {previous.get('finished_at') or 'an earlier run'}"
+        )
     else:
         entry = _entry(job, result, out_dir)
     manifest["jobs"][job.key] = entry
@@ -421,14 +510,28 @@ def _prune(manifest: dict, specs_stems: set[str], out_dir: Path, summary: RunSum
         if entry.get("notebook") not in specs_stems:
             withdraw(job_folder(out_dir, entry), root)
             del manifest["jobs"][key]
-            summary.notes.append(f"{key}: its notebook {entry.get('notebook')}.ipynb is gone; its output was "
-                                 f"withdrawn (kept under {root / '.withdrawn'})")
+            summary.notes.append(
+                f"{key}: its notebook {entry.get('notebook')}.ipynb is gone; its output was "
+                f"withdrawn (kept under {root / '.withdrawn'})"
+            )
 
 
-def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, *,
-        partnerships: list[str] | None = None, years: list[int] | None = None, workers: int | None = None,
-        force: bool = False, timeout_s: int = DEFAULT_TIMEOUT_S, progress: bool = True,
-        notebook_dir: Path | None = None, cluster: str | None = None, log=print) -> RunSummary:
+def run(
+    data_dir: Path,
+    registry: Registry,
+    registry_path: Path,
+    out_dir: Path,
+    *,
+    partnerships: list[str] | None = None,
+    years: list[int] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    timeout_s: int = DEFAULT_TIMEOUT_S,
+    progress: bool = True,
+    notebook_dir: Path | None = None,
+    cluster: str | None = None,
+    log=print,
+) -> RunSummary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pathways.executors import check_cluster_address, job_executor
@@ -437,7 +540,9 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
     if cluster is not None:
         check_cluster_address(cluster)
         if workers is not None:
-            raise PathwaysError("--workers sets the local pool; with --cluster use local:N for N local Dask workers")
+            raise PathwaysError(
+                "--workers sets the local pool; with --cluster use local:N for N local Dask workers"
+            )
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     notebook_dir = Path(notebook_dir).resolve() if notebook_dir else NOTEBOOK_DIR
     specs = discover(notebook_dir)
@@ -451,7 +556,10 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
         _prune(manifest, {s.stem for s in specs}, out_dir, summary)
         _write_manifest(out_dir, manifest)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with contextlib.ExitStack() as stack, Progress(*columns, disable=not progress, transient=False) as bar:
+        with (
+            contextlib.ExitStack() as stack,
+            Progress(*columns, disable=not progress, transient=False) as bar,
+        ):
             task = bar.add_task("executing notebooks", total=0)
             pool = None
             for scope in SCOPES:
@@ -462,8 +570,16 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
                         job.input_hash = resolve_hash(job, registry, out_dir, pys)
                     previous = manifest["jobs"].get(job.key)
                     if _up_to_date(job, previous) and not force:
-                        summary.results.append(JobResult(job.key, "skipped", 0.0, "inputs unchanged", job.input_hash,
-                                                         previous.get("finished_at", "")))
+                        summary.results.append(
+                            JobResult(
+                                job.key,
+                                "skipped",
+                                0.0,
+                                "inputs unchanged",
+                                job.input_hash,
+                                previous.get("finished_at", ""),
+                            )
+                        )
                     else:
                         todo.append(job)
                 if not todo:
@@ -472,8 +588,17 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
                 if pool is None:
                     later = sum(1 for j in jobs if SCOPES.index(j.scope) > SCOPES.index(scope))
                     size = max(1, min(workers or os.cpu_count() or 1, len(todo) + later))
-                    pool = stack.enter_context(job_executor(size, cluster, out_dir=out_dir, shared_paths={
-                        "data folder": str(data_dir), "notebooks folder": str(notebook_dir)}))
+                    pool = stack.enter_context(
+                        job_executor(
+                            size,
+                            cluster,
+                            out_dir=out_dir,
+                            shared_paths={
+                                "data folder": str(data_dir),
+                                "notebooks folder": str(notebook_dir),
+                            },
+                        )
+                    )
                 # Earliest years first: later reports then find the years they show already cached.
                 todo.sort(key=lambda j: (j.year or 0, j.key))
                 futures = {pool.submit(execute_job, job, timeout_s): job for job in todo}
@@ -484,8 +609,14 @@ def run(data_dir: Path, registry: Registry, registry_path: Path, out_dir: Path, 
                             result = future.result()
                         except Exception as exc:  # a worker that died: report it, keep going
                             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-                            result = JobResult(job.key, "failed", 0.0, f"worker crashed: {first}", job.input_hash,
-                                               datetime.now(UTC).isoformat(timespec="seconds"))
+                            result = JobResult(
+                                job.key,
+                                "failed",
+                                0.0,
+                                f"worker crashed: {first}",
+                                job.input_hash,
+                                datetime.now(UTC).isoformat(timespec="seconds"),
+                            )
                         summary.results.append(result)
                         _record(job, result, manifest, out_dir, summary)
                         bar.advance(task)
@@ -511,6 +642,8 @@ def print_summary(summary: RunSummary) -> None:
     for note in summary.notes:
         console.print(f"note: {note}")
     kept = sum(r.kept_previous for r in summary.results)
-    console.print(f"ran {summary.count('ok')}, skipped {summary.count('skipped')}, refused {summary.count('refused')}, "
-                  f"failed {summary.count('failed')}"
-                  + (f" (the previous good output of {kept} of them is kept)" if kept else ""))
+    console.print(
+        f"ran {summary.count('ok')}, skipped {summary.count('skipped')}, refused {summary.count('refused')}, "
+        f"failed {summary.count('failed')}"
+        + (f" (the previous good output of {kept} of them is kept)" if kept else "")
+    )

@@ -33,8 +33,14 @@ class FolderBusy(PathwaysError):
 
 def _holder(command: str, token: str) -> dict:
     me = psutil.Process()
-    return {"host": socket.gethostname(), "pid": os.getpid(), "started": me.create_time(), "token": token,
-            "command": command, "since": datetime.now(UTC).isoformat(timespec="seconds")}
+    return {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": me.create_time(),
+        "token": token,
+        "command": command,
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _read(lock: Path) -> dict | None:
@@ -68,8 +74,10 @@ def _busy_message(out_dir: Path, holder: dict, lock: Path) -> str:
     who += f", since {holder['since']})" if holder.get("since") else ")"
     advice = "wait for it to finish and run again"
     if holder.get("host") != socket.gethostname():
-        advice += (f"; if that process no longer runs on {holder.get('host', 'that machine')}, delete {lock} "
-                   "and run again")
+        advice += (
+            f"; if that process no longer runs on {holder.get('host', 'that machine')}, delete {lock} "
+            "and run again"
+        )
     return f"another {who} is using the output folder {out_dir}; {advice}. Nothing was changed."
 
 
@@ -96,9 +104,15 @@ def folder_lock(out_dir: Path, command: str, log: Callable[[str], None] | None =
         finally:
             fcntl.flock(guard, fcntl.LOCK_UN)
     if stale is not None and log is not None:
-        who = f"`pathways {stale.get('command')}` (process {stale.get('pid')})" if stale else "a pathways command"
-        log(f"note: {who} ended without releasing {lock} (killed or crashed); taking it over and cleaning up "
-            "what it left half-done")
+        who = (
+            f"`pathways {stale.get('command')}` (process {stale.get('pid')})"
+            if stale
+            else "a pathways command"
+        )
+        log(
+            f"note: {who} ended without releasing {lock} (killed or crashed); taking it over and cleaning up "
+            "what it left half-done"
+        )
     try:
         yield
     finally:

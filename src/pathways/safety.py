@@ -79,7 +79,12 @@ def read_regular_file(path: Path, max_bytes: int | None = None) -> bytes:
     kind = entry_kind(path)
     if kind not in ("file", "missing"):
         raise NotARegularFile(Path(path), _KIND_WORDS[kind])
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -89,7 +94,9 @@ def read_regular_file(path: Path, max_bytes: int | None = None) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(Path(path), _KIND_WORDS["directory" if stat.S_ISDIR(info.st_mode) else "special"])
+            raise NotARegularFile(
+                Path(path), _KIND_WORDS["directory" if stat.S_ISDIR(info.st_mode) else "special"]
+            )
         with os.fdopen(fd, "rb", closefd=False) as fh:
             return fh.read() if max_bytes is None else fh.read(max_bytes)
     finally:

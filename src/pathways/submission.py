@@ -93,20 +93,28 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
     path = Path(path)
     data = _read_bytes(path)
     if not data.strip():
-        raise FileRefused(path, "file_not_empty", "the file is empty; leave a file out instead of sending it empty")
+        raise FileRefused(
+            path, "file_not_empty", "the file is empty; leave a file out instead of sending it empty"
+        )
     wide = _wide_encoding(data)
     if wide:
         raise FileRefused(
-            path, "file_is_utf8",
+            path,
+            "file_is_utf8",
             f"the file is saved as {wide} text (Excel's \"Unicode Text\"), not UTF-8; save it as 'CSV UTF-8' from Excel",
         )
     nul = data.find(b"\x00")
     if 0 <= nul < 65536:
-        raise FileRefused(path, "file_is_text", "the file is not a CSV text file (it looks like a binary or Excel file); save it as 'CSV UTF-8'")
+        raise FileRefused(
+            path,
+            "file_is_text",
+            "the file is not a CSV text file (it looks like a binary or Excel file); save it as 'CSV UTF-8'",
+        )
     if nul >= 0:
         line = data[:nul].count(b"\n") + 1
         raise FileRefused(
-            path, "file_is_text",
+            path,
+            "file_is_text",
             f"the file is not a CSV text file: line {line:,} holds a NUL byte (binary content); "
             "save it again as 'CSV UTF-8'",
         )
@@ -115,11 +123,12 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(
-            path, "file_is_utf8",
+            path,
+            "file_is_utf8",
             f"the file is not UTF-8 text (first unreadable byte on line {line}); save it as 'CSV UTF-8' from Excel",
         ) from None
     headers = _header_cells(path, text, spec)
-    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     del data
     try:
         frame = parse_text_cells(body, len(headers), check_length=True)
@@ -139,7 +148,8 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
         filled = [i for i in range(len(headers)) if not headers[i] and (frame.iloc[:, i] != "").any()]
         if filled:
             raise FileRefused(
-                path, "file_has_header",
+                path,
+                "file_has_header",
                 f"the header row leaves column {filled[0] + 1} without a name, but rows hold values in it; "
                 "give every column its name from the template",
             )
@@ -150,31 +160,43 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
     frame = frame.rename(columns={h: by_lower[h.lower()] for h in frame.columns if h.lower() in by_lower})
     if frame.empty:
         raise FileRefused(
-            path, "file_has_records",
+            path,
+            "file_has_records",
             "the file has a header but no records; leave the file out when there is nothing to report",
         )
     extra = [c for c in frame.columns if c not in spec.column_names]
-    return RawTable(path=path, spec=spec, frame=frame, extra_columns=extra, row_numbers=_record_rows(text, len(frame)))
+    return RawTable(
+        path=path, spec=spec, frame=frame, extra_columns=extra, row_numbers=_record_rows(text, len(frame))
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return read_regular_file(path)
     except NotARegularFile as exc:
-        what = {"a link (symlink)": "is a link (symlink) to another file, which the gate never follows; "
-                                    "put the file itself in the folder",
-                "a folder": "is a folder, not a file; put the CSV file itself in its place",
-                }.get(exc.kind, "is not an ordinary file (a pipe, device or socket); put the CSV file itself in its place")
+        what = {
+            "a link (symlink)": "is a link (symlink) to another file, which the gate never follows; "
+            "put the file itself in the folder",
+            "a folder": "is a folder, not a file; put the CSV file itself in its place",
+        }.get(
+            exc.kind,
+            "is not an ordinary file (a pipe, device or socket); put the CSV file itself in its place",
+        )
         raise FileRefused(path, "file_is_regular", f"the entry {what}") from None
     except OSError as exc:
         raise FileRefused(
-            path, "file_is_readable",
+            path,
+            "file_is_readable",
             f"the file could not be read ({os_reason(exc)}); make it readable by the account that runs the gate",
         ) from None
 
 
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -203,7 +225,9 @@ def _header_cells(path: Path, text: str, spec: FileSpec) -> list[str]:
         header = []
     headers = [h.strip().lstrip("\ufeff").strip() for h in header]
     if not any(headers):
-        raise FileRefused(path, "file_has_header", "the first line must be the header row with the column names")
+        raise FileRefused(
+            path, "file_has_header", "the first line must be the header row with the column names"
+        )
     known = {c.lower() for c in spec.column_names}
 
     def n_known(cells: list[str]) -> int:
@@ -216,21 +240,28 @@ def _header_cells(path: Path, text: str, spec: FileSpec) -> list[str]:
         except (csv.Error, StopIteration):
             continue
         if n_known(cells) > found:
-            raise FileRefused(path, "file_uses_commas",
-                              f"the file seems to use {words} between values; save it as CSV UTF-8 with commas")
+            raise FileRefused(
+                path,
+                "file_uses_commas",
+                f"the file seems to use {words} between values; save it as CSV UTF-8 with commas",
+            )
     if not found:
         # Most likely the first record: say so without repeating any of its values.
         raise FileRefused(
-            path, "file_has_header",
+            path,
+            "file_has_header",
             f"the first line is not the header row: it names none of the columns of {spec.filename}; "
             "make the template's header row (the column names) the first line",
         )
 
     # Privacy first: a personal-data column stops us before any value is read.
-    personal = [h for h in headers if h and h.lower() not in known and load_dictionary().is_personal_data_column(h)]
+    personal = [
+        h for h in headers if h and h.lower() not in known and load_dictionary().is_personal_data_column(h)
+    ]
     if personal:
         raise FileRefused(
-            path, "no_personal_data",
+            path,
+            "no_personal_data",
             f"the file has column(s) that look like personal data: {', '.join(personal)}. "
             "Remove names, birth dates, addresses, phone numbers, e-mail addresses and Social Security "
             "numbers before sending; the file was not read further",
@@ -242,11 +273,16 @@ def _header_cells(path: Path, text: str, spec: FileSpec) -> list[str]:
             spellings.setdefault(h.lower(), []).append(h)
     repeated = [names for names in spellings.values() if len(names) > 1]
     if repeated:
-        words = ", ".join(names[0] if len(set(names)) == 1 else f"{names[0]} (as {' and '.join(names)})"
-                          for names in repeated)
-        raise FileRefused(path, "unique_headers",
-                          f"the header repeats column(s): {words}; keep one column of each name",
-                          column=repeated[0][0])
+        words = ", ".join(
+            names[0] if len(set(names)) == 1 else f"{names[0]} (as {' and '.join(names)})"
+            for names in repeated
+        )
+        raise FileRefused(
+            path,
+            "unique_headers",
+            f"the header repeats column(s): {words}; keep one column of each name",
+            column=repeated[0][0],
+        )
     return headers
 
 
@@ -255,17 +291,24 @@ class _CellTooLong(Exception):
         self.column, self.records, self.count, self.n_records = column, records, count, n_records
 
 
-def _refuse_long_cells(path: Path, headers: list[str], exc: _CellTooLong, row_numbers: np.ndarray | None) -> None:
+def _refuse_long_cells(
+    path: Path, headers: list[str], exc: _CellTooLong, row_numbers: np.ndarray | None
+) -> None:
     limit = load_dictionary().limits.max_cell_characters
     rows = [int(row_numbers[i]) if row_numbers is not None else i + 2 for i in exc.records[:5]]
-    name = headers[exc.column] if exc.column < len(headers) and headers[exc.column] else f"number {exc.column + 1}"
+    name = (
+        headers[exc.column]
+        if exc.column < len(headers) and headers[exc.column]
+        else f"number {exc.column + 1}"
+    )
     more = ", ..." if exc.count > len(rows) else ""
     where = f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(map(str, rows))}{more}"
     raise FileRefused(
-        path, "cell_length",
+        path,
+        "cell_length",
         f"column {name}: {exc.count:,} row(s) have a cell longer than {limit} characters ({where}); "
         "shorten them (a quote character that is never closed also makes one long cell)",
-        column=name if headers[exc.column:exc.column + 1] else None,
+        column=name if headers[exc.column : exc.column + 1] else None,
     )
 
 
@@ -275,8 +318,12 @@ def _check_lengths_pandas(path: Path, headers: list[str], frame: pd.DataFrame, t
         long = (frame.iloc[:, i].str.len() > limit).to_numpy(dtype=bool)
         if long.any():
             records = np.flatnonzero(long)
-            _refuse_long_cells(path, headers, _CellTooLong(i, records[:5].tolist(), len(records), len(frame)),
-                               _record_rows(text, len(frame)))
+            _refuse_long_cells(
+                path,
+                headers,
+                _CellTooLong(i, records[:5].tolist(), len(records), len(frame)),
+                _record_rows(text, len(frame)),
+            )
 
 
 def _record_rows(text: str, n_records: int) -> np.ndarray | None:
@@ -289,16 +336,23 @@ def _record_rows(text: str, n_records: int) -> np.ndarray | None:
     if lines - 1 == n_records:  # one record per line after the header: rows 2, 3, ...
         return None
     try:
-        rows = np.array([number for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-                         if number > 1 and (len(row) > 1 or (row and row[0].strip()))], dtype=np.int64)
+        rows = np.array(
+            [
+                number
+                for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+                if number > 1 and (len(row) > 1 or (row and row[0].strip()))
+            ],
+            dtype=np.int64,
+        )
     except csv.Error:  # a cell past the csv module's size limit: keep the plain numbering
         return None
     in_order = np.array_equal(rows, np.arange(2, 2 + n_records))
     return None if in_order or len(rows) != n_records else rows
 
 
-def parse_text_cells(source: bytes | str, width: int, columns: list[int] | None = None, *,
-                     check_length: bool = False) -> pd.DataFrame:
+def parse_text_cells(
+    source: bytes | str, width: int, columns: list[int] | None = None, *, check_length: bool = False
+) -> pd.DataFrame:
     """Every cell (of the ``columns`` at these positions, or all) as stripped text, blank = "",
     parsed by Arrow's multi-threaded CSV reader from the bytes after the header or a file path.
 
@@ -312,8 +366,11 @@ def parse_text_cells(source: bytes | str, width: int, columns: list[int] | None 
         read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
         parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
-            include_columns=kept, column_types=dict.fromkeys(kept, pa.string()),
-            strings_can_be_null=False, quoted_strings_can_be_null=False),
+            include_columns=kept,
+            column_types=dict.fromkeys(kept, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
     table = pa.table({n: pc.utf8_trim_whitespace(table[n]) for n in kept})
     if check_length:
@@ -321,7 +378,9 @@ def parse_text_cells(source: bytes | str, width: int, columns: list[int] | None 
         for i, n in enumerate(kept):
             if table.num_rows and pc.max(pc.utf8_length(table[n])).as_py() > limit:
                 long = pc.greater(pc.utf8_length(table[n]), limit)
-                records = pc.indices_nonzero(long.combine_chunks() if isinstance(long, pa.ChunkedArray) else long)
+                records = pc.indices_nonzero(
+                    long.combine_chunks() if isinstance(long, pa.ChunkedArray) else long
+                )
                 raise _CellTooLong(i, records[:5].to_pylist(), len(records), table.num_rows)
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
 
@@ -329,8 +388,12 @@ def parse_text_cells(source: bytes | str, width: int, columns: list[int] | None 
 def _parse_text_cells_pandas(path: Path, text: str, headers: list[str]) -> pd.DataFrame:
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="c",
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
         )
     except pd.errors.ParserError:
         # Only reached when the fast ragged check was fooled; the exact check says where.
@@ -341,7 +404,8 @@ def _parse_text_cells_pandas(path: Path, text: str, headers: list[str]) -> pd.Da
 def _refuse_ragged_rows(path: Path, ragged: list[int], width: int) -> None:
     if ragged:
         raise FileRefused(
-            path, "rows_have_header_width",
+            path,
+            "rows_have_header_width",
             f"{len(ragged)} row(s) do not have the {width} values the header names (row(s) "
             f"{', '.join(str(r) for r in ragged[:5])}); check for stray commas or unquoted text",
         )
@@ -374,7 +438,8 @@ def _ragged_rows(path: Path | None, text: str, width: int, exact: bool = False) 
         # Only a cell past the csv module's size limit (128 KiB, far over the dictionary's) stops it.
         limit = load_dictionary().limits.max_cell_characters
         raise FileRefused(
-            path or Path("?"), "cell_length",
+            path or Path("?"),
+            "cell_length",
             f"a cell that starts on line {last_line + 1:,} is longer than {limit} characters; shorten it "
             "(a quote character that is never closed also makes one long cell)",
         ) from None
@@ -414,7 +479,10 @@ def coerce(raw: RawTable) -> pd.DataFrame:
         if bad.any():
             raise DataError(f"{raw.path.name}: column {col.name} has values that are not {col.type}")
         out[col.name] = _convert(text, col.type)
-        if col.type in ("int", "float") and np.isinf(out[col.name].to_numpy(dtype="float64", na_value=np.nan)).any():
+        if (
+            col.type in ("int", "float")
+            and np.isinf(out[col.name].to_numpy(dtype="float64", na_value=np.nan)).any()
+        ):
             raise DataError(f"{raw.path.name}: column {col.name} has a number too large to be finite")
     return pd.DataFrame(out, index=raw.frame.index).reset_index(drop=True)
 
@@ -471,7 +539,8 @@ def list_folder(folder: Path) -> list[Path]:
     except OSError as exc:
         raise PathwaysError(
             f"could not list the folder {folder}: {os_reason(exc)}; make it readable by the account that "
-            "runs pathways") from None
+            "runs pathways"
+        ) from None
 
 
 def submission_digest(data_dir: Path, partnership_id: str, year: int) -> str:
@@ -525,12 +594,18 @@ class History:
         if name in self.frames:
             return self.frames[name]
         spec = load_dictionary().file(name)
-        return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES[spec.column(c).type]) for c in spec.column_names})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=_EMPTY_DTYPES[spec.column(c).type]) for c in spec.column_names}
+        )
 
 
 _EMPTY_DTYPES = {
-    "string": "string", "enum": "string", "bool": "boolean", "int": "Int64",
-    "float": "float64", "date": "datetime64[ns]",
+    "string": "string",
+    "enum": "string",
+    "bool": "boolean",
+    "int": "Int64",
+    "float": "float64",
+    "date": "datetime64[ns]",
 }
 
 
@@ -556,7 +631,9 @@ class Submissions:
                     continue
                 raw = read_raw(path, spec)
                 self.tables[y][name] = coerce(raw)
-                self.filled[y][name] = {c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()}
+                self.filled[y][name] = {
+                    c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()
+                }
         self.codes = self._learner_codes()
 
     def _learner_codes(self) -> dict[int, dict[str, np.ndarray]]:
@@ -569,17 +646,22 @@ class Submissions:
         start = 0
         for y, n in keyed:
             length = len(self.tables[y][n])
-            out.setdefault(y, {})[n] = codes[start:start + length]
+            out.setdefault(y, {})[n] = codes[start : start + length]
             start += length
         return out
 
     def history(self, year: int) -> History:
         years = [y for y in self.years if y <= year]
         names = {n for y in years for n in self.tables[y]}
-        frames = {n: pd.concat([self.tables[y][n] for y in years if n in self.tables[y]], ignore_index=True)
-                  for n in sorted(names)}
-        codes = {n: np.concatenate([self.codes[y][n] for y in years if n in self.codes.get(y, {})])
-                 for n in sorted(names) if any(n in self.codes.get(y, {}) for y in years)}
+        frames = {
+            n: pd.concat([self.tables[y][n] for y in years if n in self.tables[y]], ignore_index=True)
+            for n in sorted(names)
+        }
+        codes = {
+            n: np.concatenate([self.codes[y][n] for y in years if n in self.codes.get(y, {})])
+            for n in sorted(names)
+            if any(n in self.codes.get(y, {}) for y in years)
+        }
         return History(self.partnership_id, year, years, frames, dict(self.filled.get(year, {})), codes)
 
 
@@ -589,7 +671,20 @@ def load_history(data_dir: Path, partnership_id: str, year: int) -> History:
 
 
 __all__ = [
-    "DataError", "FileRefused", "History", "RawTable", "Submissions", "coerce", "invalid_mask", "load_history",
-    "parse_bool", "parse_text_cells", "read_raw", "read_table", "submission_digest", "submitted_years",
-    "to_number", "year_folders",
+    "DataError",
+    "FileRefused",
+    "History",
+    "RawTable",
+    "Submissions",
+    "coerce",
+    "invalid_mask",
+    "load_history",
+    "parse_bool",
+    "parse_text_cells",
+    "read_raw",
+    "read_table",
+    "submission_digest",
+    "submitted_years",
+    "to_number",
+    "year_folders",
 ]

@@ -89,8 +89,9 @@ def bottom_bound(denominator: float, n: int) -> float:
     return (-((-100 * n) // d)) / 100
 
 
-def suppress(table: pd.DataFrame, min_cell_size: int,
-             group_sizes: dict[tuple[str, str], int] | None = None) -> pd.DataFrame:
+def suppress(
+    table: pd.DataFrame, min_cell_size: int, group_sizes: dict[tuple[str, str], int] | None = None
+) -> pd.DataFrame:
     """Apply rules 1-5 to a long table with the internal columns; returns a new table.
 
     Adds ``suppressed``, ``shown_as``, ``bound`` and ``suppression_reason``. ``group_sizes``
@@ -103,8 +104,12 @@ def suppress(table: pd.DataFrame, min_cell_size: int,
     if "is_gap" in t:
         t["is_gap"] = t["is_gap"].astype(object)
     if t.empty:
-        for col, dtype in (("suppressed", bool), ("shown_as", object), ("bound", float),
-                           ("suppression_reason", object)):
+        for col, dtype in (
+            ("suppressed", bool),
+            ("shown_as", object),
+            ("bound", float),
+            ("suppression_reason", object),
+        ):
             t[col] = pd.Series(dtype=dtype)
         return t.set_axis(table.index)
     ok = (t["status"] == "ok").to_numpy()
@@ -125,15 +130,28 @@ def suppress(table: pd.DataFrame, min_cell_size: int,
     mark(rate & (den < n), f"fewer than {n} " + noun + " in the group")
     mark((kind == "mean") & (den < n), f"fewer than {n} " + noun)
     if group_sizes:
-        size = pd.Series([group_sizes.get((g, v), 0) for g, v in zip(t["group_type"], t["group_value"], strict=True)],
-                         index=t.index)
+        size = pd.Series(
+            [group_sizes.get((g, v), 0) for g, v in zip(t["group_type"], t["group_value"], strict=True)],
+            index=t.index,
+        )
         mark(_small(size, n), f"fewer than {n} learners in the group in grades 9-12", category=GROUP)
-    mark(rate & _small(num, n) & _small(comp, n),
-         f"fewer than {n} " + noun + f" counted in the rate, and fewer than {n} not", category=BOTH)
-    mark(rate & _small(comp, n), f"fewer than {n} " + noun + " not counted in the rate", state="at_least",
-         category=CODED_ROW)
-    mark(rate & _small(num, n), f"fewer than {n} " + noun + " counted in the rate", state="at_most",
-         category=CODED_ROW)
+    mark(
+        rate & _small(num, n) & _small(comp, n),
+        f"fewer than {n} " + noun + f" counted in the rate, and fewer than {n} not",
+        category=BOTH,
+    )
+    mark(
+        rate & _small(comp, n),
+        f"fewer than {n} " + noun + " not counted in the rate",
+        state="at_least",
+        category=CODED_ROW,
+    )
+    mark(
+        rate & _small(num, n),
+        f"fewer than {n} " + noun + " counted in the rate",
+        state="at_most",
+        category=CODED_ROW,
+    )
     for state, bound_of in (("at_least", top_bound), ("at_most", bottom_bound)):
         rows = np.flatnonzero(cells.state == state)
         cells.bound[rows] = [bound_of(d, n) for d in den.to_numpy()[rows]]
@@ -142,12 +160,20 @@ def suppress(table: pd.DataFrame, min_cell_size: int,
     cells.state[useless], cells.category[useless] = "suppressed", OTHER
     mark((kind == "count") & _small(t["value"], n), f"fewer than {n} " + noun)
     # any other count shown on its own (employers, credits) reads "<N" too
-    mark(~t["measure"].isin(COUNT_EXEMPT_MEASURES) & _small(t["value"], n),
-         f"fewer than {n} " + t["measure"].str.replace("_", " "))
-    mark((kind == "odds") & (t["_cell_n"] < n), f"a cell of the model (term x outcome) has fewer than {n} learners",
-         category=OTHER)
-    mark(kind.isin(["derived", "count"]) & _small(t["_cell_n"], n),
-         f"derived from a suppressed cell (fewer than {n} " + noun + ")", category=OTHER)
+    mark(
+        ~t["measure"].isin(COUNT_EXEMPT_MEASURES) & _small(t["value"], n),
+        f"fewer than {n} " + t["measure"].str.replace("_", " "),
+    )
+    mark(
+        (kind == "odds") & (t["_cell_n"] < n),
+        f"a cell of the model (term x outcome) has fewer than {n} learners",
+        category=OTHER,
+    )
+    mark(
+        kind.isin(["derived", "count"]) & _small(t["_cell_n"], n),
+        f"derived from a suppressed cell (fewer than {n} " + noun + ")",
+        category=OTHER,
+    )
     _inherit(t, cells, ok)
     _complementary(t, cells, ok)
     _inherit(t, cells, ok)
@@ -156,7 +182,9 @@ def suppress(table: pd.DataFrame, min_cell_size: int,
     t["suppressed"] = state.eq("suppressed").to_numpy()
     t["shown_as"] = state.where(pd.Series(ok, index=t.index), None)
     t["bound"] = np.where(_coded(cells.state), cells.bound, np.nan)
-    t["suppression_reason"] = pd.Series(cells.reason, index=t.index, dtype=object).where(state.ne("exact"), None)
+    t["suppression_reason"] = pd.Series(cells.reason, index=t.index, dtype=object).where(
+        state.ne("exact"), None
+    )
     _blank_gaps(t)
     return scrub(t).set_axis(table.index)
 
@@ -178,21 +206,27 @@ class _Cells:
         self.n = n
         den = t["denominator"].to_numpy(dtype=float)
         num = t["numerator"].to_numpy(dtype=float)
-        self.numbers = {"denominator": den, "numerator": num, "complement": den - num,
-                        "value": t["value"].to_numpy(dtype=float)}
+        self.numbers = {
+            "denominator": den,
+            "numerator": num,
+            "complement": den - num,
+            "value": t["value"].to_numpy(dtype=float),
+        }
         self.kind = t["_kind"].to_numpy(dtype=object)
         self.group_value = t["group_value"].to_numpy(dtype=object)
 
 
 def _key(frame: pd.DataFrame, measure: pd.Series | None = None) -> pd.Series:
     m = frame["measure"] if measure is None else measure
-    return frame["indicator_id"] + "|" + m.astype(str) + "|" + frame["group_type"] + "|" + frame["group_value"]
+    return (
+        frame["indicator_id"] + "|" + m.astype(str) + "|" + frame["group_type"] + "|" + frame["group_value"]
+    )
 
 
 def _inherit(t: pd.DataFrame, cells: _Cells, ok: np.ndarray) -> None:
     """Rule 5 through ``_parent``: a row whose parent row (same indicator and group) is suppressed."""
     suppressed = cells.state == "suppressed"
-    has_parent = (t["_parent"].notna().to_numpy() & (cells.state == "exact") & ok)
+    has_parent = t["_parent"].notna().to_numpy() & (cells.state == "exact") & ok
     if not has_parent.any():
         return
     parents = dict(zip(_key(t[suppressed]), cells.reason[suppressed], strict=True))
@@ -221,7 +255,9 @@ def _hidden(state: str, quantity: str) -> bool:
     return state in CODED and quantity in ("numerator", "complement")
 
 
-def _prior(state: str, category: str | None, quantity: str, denominator: float, n: int) -> tuple[float, float]:
+def _prior(
+    state: str, category: str | None, quantity: str, denominator: float, n: int
+) -> tuple[float, float]:
     """What a reader knows of a hidden cell: the range its reason and its shown numbers imply."""
     if state in CODED:
         small_side = "complement" if state == "at_least" else "numerator"
@@ -270,9 +306,15 @@ def _unknowns(cells: _Cells, members: list[int], quantity: str) -> tuple[list[tu
     and the unpublished rest of the total (0 for a breakdown whose groups cover it)."""
     n, state, category = cells.n, cells.state, cells.category
     values, dens = cells.numbers[quantity], cells.numbers["denominator"]
-    unknowns = [(1.0, *_prior(state[i], category[i], quantity, dens[i], n),
-                 _sensitive(state[i], category[i], quantity, values[i], n))
-                for i in members if _hidden(state[i], quantity)]
+    unknowns = [
+        (
+            1.0,
+            *_prior(state[i], category[i], quantity, dens[i], n),
+            _sensitive(state[i], category[i], quantity, values[i], n),
+        )
+        for i in members
+        if _hidden(state[i], quantity)
+    ]
     known = float(sum(values[i] for i in members if not _hidden(state[i], quantity)))
     return unknowns, known, float(sum(values[i] for i in members))
 
@@ -286,8 +328,9 @@ def _implied(cells: _Cells, total: int, members: list[int], quantity: str) -> tu
     return low, high
 
 
-def _problem(cells: _Cells, total: int, members: list[int], quantity: str,
-             siblings: list[list[int]] = ()) -> bool:
+def _problem(
+    cells: _Cells, total: int, members: list[int], quantity: str, siblings: list[list[int]] = ()
+) -> bool:
     """Whether subtraction in this breakdown gives a small cell of ``quantity`` away (rule 4).
 
     ``siblings``: the other breakdowns of the same total. A hidden total is only as hidden as the
@@ -378,7 +421,12 @@ def _complementary(t: pd.DataFrame, cells: _Cells, ok: np.ndarray) -> None:
                         if cells.state[total] == "suppressed":
                             break
                         pick = total
-                    before[pick] = (cells.state[pick], cells.category[pick], cells.reason[pick], cells.bound[pick])
+                    before[pick] = (
+                        cells.state[pick],
+                        cells.category[pick],
+                        cells.reason[pick],
+                        cells.bound[pick],
+                    )
                     _hide(cells, pick)
                     changed = True
     # One cell hidden on the way may have become unnecessary once a later one was hidden: show

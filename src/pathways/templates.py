@@ -68,13 +68,21 @@ drop-down lists on the columns that take one of a list of values, and a sheet
 
 
 def template_csv(spec: FileSpec) -> str:
-    examples = pd.DataFrame([[str(c.examples[i]) for c in spec.columns] for i in range(3)], columns=spec.column_names)
+    examples = pd.DataFrame(
+        [[str(c.examples[i]) for c in spec.columns] for i in range(3)], columns=spec.column_names
+    )
     return csv_text(examples)
 
 
 def readme_text() -> str:
-    return (_README_INTRO + "# What every file must be\n\n" + render_limits_markdown() + "\n"
-            + "# Columns of each file\n\n" + render_dictionary_markdown(heading_level=2))
+    return (
+        _README_INTRO
+        + "# What every file must be\n\n"
+        + render_limits_markdown()
+        + "\n"
+        + "# Columns of each file\n\n"
+        + render_dictionary_markdown(heading_level=2)
+    )
 
 
 def build_workbook() -> Workbook:
@@ -98,8 +106,11 @@ def build_workbook() -> Workbook:
                 ws[f"{letter}{row}"].number_format = "@"
             allowed = _dropdown_values(column)
             if allowed:
-                validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
-                                            allow_blank=column.nullable or not column.required)
+                validation = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(allowed) + '"',
+                    allow_blank=column.nullable or not column.required,
+                )
                 validation.error = f"{column.name}: choose one of {', '.join(allowed)}"
                 validation.errorTitle = "Value not allowed"
                 validation.add(f"{letter}2:{letter}{_ROWS_WITH_DROPDOWNS}")
@@ -109,8 +120,16 @@ def build_workbook() -> Workbook:
     doc.append(["file", "column", "type", "required", "what is accepted", "description"])
     for spec in dictionary.files.values():
         for column in spec.columns:
-            doc.append([spec.filename, column.name, column.type, "yes" if column.required else "optional",
-                        column_rule(spec, column).replace("`", ""), column.description])
+            doc.append(
+                [
+                    spec.filename,
+                    column.name,
+                    column.type,
+                    "yes" if column.required else "optional",
+                    column_rule(spec, column).replace("`", ""),
+                    column.description,
+                ]
+            )
     for letter, width in zip("ABCDEF", (22, 26, 10, 10, 60, 80), strict=True):
         doc.column_dimensions[letter].width = width
         doc[f"{letter}1"].font = Font(bold=True)

@@ -38,9 +38,15 @@ class DemoDataError(PathwaysError):
     """The demo generator was asked for something it must not do (a real partnership, bad sizes)."""
 
 
-def write_demo_data(data_dir: Path, registry: Registry, *, seed: int = DEFAULT_SEED, scale: float = 1.0,
-                    partnerships: Sequence[str] | None = None,
-                    years: Iterable[int] = DEFAULT_YEARS) -> list[Path]:
+def write_demo_data(
+    data_dir: Path,
+    registry: Registry,
+    *,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    partnerships: Sequence[str] | None = None,
+    years: Iterable[int] = DEFAULT_YEARS,
+) -> list[Path]:
     """Write ``<data_dir>/<partnership>/<year>/<file>.csv`` for each demo partnership; return the paths.
 
     Only partnerships marked ``is_demo: true`` are written, so the generator can never
@@ -66,8 +72,10 @@ def _demo_partnerships(registry: Registry, wanted: Sequence[str] | None) -> list
         if pid not in by_id:
             raise DemoDataError(f"partnership {pid!r} is not in the registry (known: {', '.join(by_id)})")
         if not by_id[pid].is_demo:
-            raise DemoDataError(f"partnership {pid!r} is not a demo partnership (is_demo: true); "
-                                "the demo generator never writes into a real partnership's folder")
+            raise DemoDataError(
+                f"partnership {pid!r} is not a demo partnership (is_demo: true); "
+                "the demo generator never writes into a real partnership's folder"
+            )
     return [p for p in demo if p.id in set(wanted)]
 
 
@@ -78,8 +86,9 @@ def _check_years(years: Iterable[int]) -> np.ndarray:
     return np.array(checked, dtype=np.int64)
 
 
-def _write_partnership(data_dir: Path, partnership: Partnership, *, seed: int, scale: float,
-                       years: np.ndarray) -> list[Path]:
+def _write_partnership(
+    data_dir: Path, partnership: Partnership, *, seed: int, scale: float, years: np.ndarray
+) -> list[Path]:
     profile = profile_for(partnership.id)
     rng = np.random.default_rng(seed + partnership_offset(partnership.id))
     sim = simulate(rng, _with_registry_values(profile, partnership), scale, years)
@@ -104,6 +113,11 @@ def _with_registry_values(profile: Profile, partnership: Partnership) -> Profile
 
 
 __all__ = [
-    "DEFAULT_SEED", "DEFAULT_YEARS", "PROFILES", "TRUE_COVARIATE_ODDS_RATIOS", "TRUE_GRADUATION_ODDS_RATIOS",
-    "DemoDataError", "write_demo_data",
+    "DEFAULT_SEED",
+    "DEFAULT_YEARS",
+    "PROFILES",
+    "TRUE_COVARIATE_ODDS_RATIOS",
+    "TRUE_GRADUATION_ODDS_RATIOS",
+    "DemoDataError",
+    "write_demo_data",
 ]

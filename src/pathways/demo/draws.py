@@ -23,7 +23,9 @@ def balanced_draw(rng: np.random.Generator, chance: np.ndarray, *strata: np.ndar
     """
     chance = np.clip(np.asarray(chance, dtype=float), 0.0, 1.0)
     order, _ = _order_within(rng.random(len(chance)), strata)  # by stratum, then at random
-    passed = np.floor(np.cumsum(chance[order]) + rng.random())  # the shift is in [0, 1): nothing passed before
+    passed = np.floor(
+        np.cumsum(chance[order]) + rng.random()
+    )  # the shift is in [0, 1): nothing passed before
     hits = np.diff(passed, prepend=0.0) > 0
     out = np.zeros(len(chance), dtype=bool)
     out[order] = hits
@@ -39,7 +41,9 @@ def ranks_within(share: np.ndarray, *groups: np.ndarray) -> np.ndarray:
     n = len(share)
     order, key = _order_within(share, groups)
     sorted_key = key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    )
     sizes = np.diff(np.r_[starts, n])
     position = np.arange(n) - np.repeat(starts, sizes)
     out = np.empty(n, dtype=float)

@@ -47,12 +47,15 @@ def learners(sim: Simulation, year: int) -> Columns:
     rows = rows[np.argsort(sim.pop.learner_num[ly.person[rows]], kind="stable")]
     p, grade = ly.person[rows], ly.grade[rows]
     pop, prefix = sim.pop, sim.profile.prefix
-    schools = ([f"{prefix}-MS-{i + 1:02d}" for i in range(sim.profile.n_middle_schools)]
-               + [f"{prefix}-HS-{i + 1:02d}" for i in range(sim.profile.n_high_schools)])
+    schools = [f"{prefix}-MS-{i + 1:02d}" for i in range(sim.profile.n_middle_schools)] + [
+        f"{prefix}-HS-{i + 1:02d}" for i in range(sim.profile.n_high_schools)
+    ]
     school = np.where(grade >= 9, sim.profile.n_middle_schools + pop.high_school[p], pop.middle_school[p])
     return {
-        "learner_id": _ids(sim, p), "school_year": constant_column(year, len(rows)),
-        "school_id": label_column(school, schools), "grade_level": int_column(grade),
+        "learner_id": _ids(sim, p),
+        "school_year": constant_column(year, len(rows)),
+        "school_id": label_column(school, schools),
+        "grade_level": int_column(grade),
         "cohort_year": int_column(pop.cohort_year[p]),
         "sex": label_column(pop.sex[p], enum_values("sex")),
         "race_ethnicity": label_column(pop.race[p], enum_values("race_ethnicity")),
@@ -66,7 +69,8 @@ def learners(sim: Simulation, year: int) -> Columns:
 def pathways(sim: Simulation, year: int) -> Columns:
     pws = sim.profile.pathways
     return {
-        "pathway_id": pa.array([p.code for p in pws]), "pathway_name": pa.array([p.name for p in pws]),
+        "pathway_id": pa.array([p.code for p in pws]),
+        "pathway_name": pa.array([p.name for p in pws]),
         "industry_sector": pa.array([p.sector for p in pws]),
         "is_high_demand": pa.array(["true" if p.is_high_demand else "false" for p in pws]),
         "nontraditional_gender": pa.array([p.nontraditional_gender for p in pws]),
@@ -87,7 +91,8 @@ def cte_courses(sim: Simulation, year: int) -> Columns:
     if not len(rows):
         return None
     return {
-        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]), "school_year": constant_column(year, len(rows)),
+        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]),
+        "school_year": constant_column(year, len(rows)),
         "pathway_id": label_column(t["pathway"][rows], _pathway_codes(sim)),
         "course_id": label_column(t["course"][rows], sim.schooling.course_labels),
         "credits": label_column(t["half_credit"][rows].astype(np.int8), ["1.0", "0.5"]),
@@ -106,12 +111,15 @@ def credentials(sim: Simulation, year: int) -> Columns:
     n_days = (date(year, 6, 30) - date(year - 1, 7, 1)).days + 1
     day = np.minimum(np.floor(t["day_fraction"][rows] * n_days).astype(np.int64), n_days - 1)
     return {
-        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]), "school_year": constant_column(year, len(rows)),
+        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]),
+        "school_year": constant_column(year, len(rows)),
         "credential_id": label_column(chosen, [d.credential_id for d in defs]),
         "credential_name": label_column(chosen, [d.name for d in defs]),
         "credential_type": label_column(chosen, [d.credential_type for d in defs]),
         "pathway_id": label_column(t["pathway"][rows], _pathway_codes(sim)),
-        "is_credential_of_value": bool_column(np.array([d.is_credential_of_value for d in defs], np.int8)[chosen]),
+        "is_credential_of_value": bool_column(
+            np.array([d.is_credential_of_value for d in defs], np.int8)[chosen]
+        ),
         "earned_date": date_column(first_day + day),
     }
 
@@ -122,11 +130,13 @@ def work_based_learning(sim: Simulation, year: int) -> Columns:
     if not len(rows):
         return None
     return {
-        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]), "school_year": constant_column(year, len(rows)),
+        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]),
+        "school_year": constant_column(year, len(rows)),
         "wbl_type": label_column(t["type"][rows], list(WBL_KINDS)),
         "employer_id": label_column(t["employer"][rows], sim.employers.ids),
         "hours": int_column(t["hours"][rows]),
-        "is_paid": bool_column(t["is_paid"][rows]), "is_completed": bool_column(t["is_completed"][rows]),
+        "is_paid": bool_column(t["is_paid"][rows]),
+        "is_completed": bool_column(t["is_completed"][rows]),
     }
 
 
@@ -137,8 +147,11 @@ def early_postsecondary(sim: Simulation, year: int) -> Columns:
         return None
     credit_labels = ["0.0", "1.0", "2.0", "3.0", "4.0"]
     return {
-        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]), "school_year": constant_column(year, len(rows)),
-        "institution_id": label_column(t["institution"][rows], [i.institution_id for i in sim.profile.dual_institutions]),
+        "learner_id": _ids(sim, sim.hs.person[t["row"][rows]]),
+        "school_year": constant_column(year, len(rows)),
+        "institution_id": label_column(
+            t["institution"][rows], [i.institution_id for i in sim.profile.dual_institutions]
+        ),
         "course_id": label_column(t["course"][rows], sim.schooling.dual_course_labels),
         "pathway_id": label_column(t["pathway"][rows], _pathway_codes(sim)),
         "credits_attempted": label_column(_credit_code(t, rows, attempted=True), credit_labels),
@@ -154,12 +167,15 @@ def _credit_code(t: dict[str, np.ndarray], rows: np.ndarray, *, attempted: bool)
 
 def hs_outcomes(sim: Simulation, year: int) -> Columns:
     pop = sim.pop
-    person = np.flatnonzero((pop.cohort_year == year) & (sim.exits.exit_code >= 0) & (sim.first_visible <= year))
+    person = np.flatnonzero(
+        (pop.cohort_year == year) & (sim.exits.exit_code >= 0) & (sim.first_visible <= year)
+    )
     if not len(person):
         return None
     person = person[np.argsort(pop.learner_num[person], kind="stable")]
     return {
-        "learner_id": _ids(sim, person), "cohort_year": constant_column(year, len(person)),
+        "learner_id": _ids(sim, person),
+        "cohort_year": constant_column(year, len(person)),
         "exit_type": label_column(sim.exits.exit_code[person], enum_values("exit_type")),
     }
 
@@ -174,7 +190,8 @@ def postsecondary(sim: Simulation, year: int) -> Columns:
     person = t["person"][rows]
     institutions = sim.college.institutions
     return {
-        "learner_id": _ids(sim, person), "hs_graduation_year": int_column(sim.pop.cohort_year[person]),
+        "learner_id": _ids(sim, person),
+        "hs_graduation_year": int_column(sim.pop.cohort_year[person]),
         "academic_year": constant_column(year, len(rows)),
         "institution_id": label_column(t["institution"][rows], [i.institution_id for i in institutions]),
         "institution_sector": label_column(t["institution"][rows], [i.sector for i in institutions]),
@@ -190,7 +207,8 @@ def employment(sim: Simulation, year: int) -> Columns:
         return None
     rows = rows[np.lexsort((t["quarter"][rows], sim.pop.learner_num[t["person"][rows]]))]
     return {
-        "learner_id": _ids(sim, t["person"][rows]), "year": constant_column(year, len(rows)),
+        "learner_id": _ids(sim, t["person"][rows]),
+        "year": constant_column(year, len(rows)),
         "quarter": int_column(t["quarter"][rows]),
         "employer_id": label_column(t["employer"][rows], sim.employers.ids),
         "naics_sector": label_column(t["employer"][rows], sim.employers.naics),
@@ -219,16 +237,26 @@ def stakeholder_survey(sim: Simulation, year: int) -> Columns:
     if not len(rows):
         return None
     number = pa.array([f"R-{sim.profile.prefix}{year}-{n:04d}" for n in t["number"][rows]])
-    columns = {"respondent_id": number, "school_year": constant_column(year, len(rows)),
-               "stakeholder_type": label_column(t["type"][rows], enum_values("stakeholder_type"))}
+    columns = {
+        "respondent_id": number,
+        "school_year": constant_column(year, len(rows)),
+        "stakeholder_type": label_column(t["type"][rows], enum_values("stakeholder_type")),
+    }
     for item in SURVEY_ITEMS:
         columns[item] = label_column(t[item][rows].astype(np.int64) - 1, ["1", "2", "3", "4", "5"])
     return columns
 
 
 BUILDERS = {
-    "learners": learners, "pathways": pathways, "cte_courses": cte_courses, "credentials": credentials,
-    "work_based_learning": work_based_learning, "early_postsecondary": early_postsecondary,
-    "hs_outcomes": hs_outcomes, "postsecondary": postsecondary, "employment": employment,
-    "employer_activity": employer_activity, "stakeholder_survey": stakeholder_survey,
+    "learners": learners,
+    "pathways": pathways,
+    "cte_courses": cte_courses,
+    "credentials": credentials,
+    "work_based_learning": work_based_learning,
+    "early_postsecondary": early_postsecondary,
+    "hs_outcomes": hs_outcomes,
+    "postsecondary": postsecondary,
+    "employment": employment,
+    "employer_activity": employer_activity,
+    "stakeholder_survey": stakeholder_survey,
 }

@@ -23,11 +23,17 @@ TRUE_GRADUATION_ODDS_RATIOS = {"2-4 courses": 1.4, "5+ courses": 1.9, "mentorshi
 """Adjusted odds ratios of on-time graduation built into the demo (vs 0-1 completed CTE courses / no mentorship)."""
 
 TRUE_COVARIATE_ODDS_RATIOS = {
-    "is_economically_disadvantaged": 0.6, "is_english_learner": 0.75, "has_disability": 0.55,
-    "sex=male": 0.8, "sex=nonbinary": 0.8,
-    "race_ethnicity=hispanic_latino": 0.85, "race_ethnicity=black_african_american": 0.8,
-    "race_ethnicity=american_indian_alaska_native": 0.65, "race_ethnicity=native_hawaiian_pacific_islander": 0.8,
-    "race_ethnicity=asian": 1.3, "race_ethnicity=two_or_more_races": 0.95,
+    "is_economically_disadvantaged": 0.6,
+    "is_english_learner": 0.75,
+    "has_disability": 0.55,
+    "sex=male": 0.8,
+    "sex=nonbinary": 0.8,
+    "race_ethnicity=hispanic_latino": 0.85,
+    "race_ethnicity=black_african_american": 0.8,
+    "race_ethnicity=american_indian_alaska_native": 0.65,
+    "race_ethnicity=native_hawaiian_pacific_islander": 0.8,
+    "race_ethnicity=asian": 1.3,
+    "race_ethnicity=two_or_more_races": 0.95,
 }
 """Odds ratios of the adjustment covariates (reference: female, white, not flagged)."""
 
@@ -36,16 +42,28 @@ NON_GRADUATE_EXITS = (("dropped_out", 0.62), ("still_enrolled", 0.28), ("ged_or_
 ADVANCED_DIPLOMA_SHARE, ADVANCED_DIPLOMA_DUAL_BONUS = 0.18, 0.25
 
 LATE_START_SHARES = (0.12, 0.05)  # non-seamless graduates who start college one or two years later
-SPRING_START_SHARE = 0.25  # late starters whose first record is a spring term (not enrolled at the fall census)
+SPRING_START_SHARE = (
+    0.25  # late starters whose first record is a spring term (not enrolled at the fall census)
+)
 # Years enrolled by kind of institution (1, 2, 3, ... years) and the credential a completer earns.
 DURATION_SHARES = {
     "four_year": (0.14, 0.08, 0.05, 0.45, 0.20, 0.08),
     "two_year": (0.32, 0.30, 0.22, 0.16),
     "short": (0.70, 0.30),
 }
-COMPLETION = {"four_year": (4, "bachelor", 0.88), "two_year": (2, "associate", 0.55), "short": (1, "certificate", 0.75)}
-SECTOR_GROUP = {"public_four_year": "four_year", "private_four_year": "four_year", "public_two_year": "two_year",
-                "private_two_year": "two_year", "unknown": "two_year", "less_than_two_year": "short"}
+COMPLETION = {
+    "four_year": (4, "bachelor", 0.88),
+    "two_year": (2, "associate", 0.55),
+    "short": (1, "certificate", 0.75),
+}
+SECTOR_GROUP = {
+    "public_four_year": "four_year",
+    "private_four_year": "four_year",
+    "public_two_year": "two_year",
+    "private_two_year": "two_year",
+    "unknown": "two_year",
+    "less_than_two_year": "short",
+}
 
 # Wages: share of the living wage a full-time young worker earns, by years since leaving school.
 WAGE_SHARE_FIRST_YEAR, WAGE_SHARE_GROWTH_PER_YEAR, WAGE_SHARE_CAP = 1.0, 0.08, 1.4
@@ -76,17 +94,22 @@ def graduation_log_odds(pop: Population, schooling: Schooling, profile: Profile)
     sex_values, race_values = enum_values("sex"), enum_values("race_ethnicity")
     sex_effect = np.array([log_or.get(f"sex={v}", 0.0) for v in sex_values])
     race_effect = np.array([log_or.get(f"race_ethnicity={v}", 0.0) for v in race_values])
-    return (profile.graduation_intercept
-            + log_or["2-4 courses"] * (band == 1)
-            + log_or["5+ courses"] * (band == 2)
-            + log_or["mentorship"] * schooling.mentored
-            + log_or["is_economically_disadvantaged"] * pop.econ
-            + log_or["is_english_learner"] * pop.english_learner
-            + log_or["has_disability"] * pop.disability
-            + sex_effect[pop.sex] + race_effect[pop.race])
+    return (
+        profile.graduation_intercept
+        + log_or["2-4 courses"] * (band == 1)
+        + log_or["5+ courses"] * (band == 2)
+        + log_or["mentorship"] * schooling.mentored
+        + log_or["is_economically_disadvantaged"] * pop.econ
+        + log_or["is_english_learner"] * pop.english_learner
+        + log_or["has_disability"] * pop.disability
+        + sex_effect[pop.sex]
+        + race_effect[pop.race]
+    )
 
 
-def simulate_exits(rng: np.random.Generator, pop: Population, schooling: Schooling, profile: Profile) -> Exits:
+def simulate_exits(
+    rng: np.random.Generator, pop: Population, schooling: Schooling, profile: Profile
+) -> Exits:
     """Exit of every person who reached high school; graduation drawn from the logistic model.
 
     Graduates are drawn evenly within each cohort and each group of learners alike in the
@@ -97,12 +120,28 @@ def simulate_exits(rng: np.random.Generator, pop: Population, schooling: Schooli
     labels = enum_values("exit_type")
     code = np.full(pop.n, -1, dtype=np.int8)
     in_high_school = pop.end_grade >= 9
-    chance = np.where(in_high_school & ~pop.left_early, expit(graduation_log_odds(pop, schooling, profile)), 0.0)
-    graduated = balanced_draw(rng, chance, pop.cohort_year, course_band(schooling.completed_courses),
-                              schooling.mentored, pop.econ, pop.english_learner, pop.disability, pop.sex, pop.race)
-    advanced = rng.random(pop.n) < ADVANCED_DIPLOMA_SHARE + ADVANCED_DIPLOMA_DUAL_BONUS * schooling.dual_credit_earned
-    code[graduated] = np.where(advanced, labels.index("graduated_advanced_diploma"),
-                               labels.index("graduated_regular_diploma"))[graduated]
+    chance = np.where(
+        in_high_school & ~pop.left_early, expit(graduation_log_odds(pop, schooling, profile)), 0.0
+    )
+    graduated = balanced_draw(
+        rng,
+        chance,
+        pop.cohort_year,
+        course_band(schooling.completed_courses),
+        schooling.mentored,
+        pop.econ,
+        pop.english_learner,
+        pop.disability,
+        pop.sex,
+        pop.race,
+    )
+    advanced = (
+        rng.random(pop.n)
+        < ADVANCED_DIPLOMA_SHARE + ADVANCED_DIPLOMA_DUAL_BONUS * schooling.dual_credit_earned
+    )
+    code[graduated] = np.where(
+        advanced, labels.index("graduated_advanced_diploma"), labels.index("graduated_regular_diploma")
+    )[graduated]
     stayed = in_high_school & ~pop.left_early & ~graduated
     other = rng.choice(len(NON_GRADUATE_EXITS), pop.n, p=[s for _, s in NON_GRADUATE_EXITS])
     other_codes = np.array([labels.index(name) for name, _ in NON_GRADUATE_EXITS])
@@ -125,20 +164,28 @@ class College:
     institutions: list[Institution]
 
 
-def simulate_college(rng: np.random.Generator, pop: Population, schooling: Schooling, exits: Exits,
-                     profile: Profile) -> College:
+def simulate_college(
+    rng: np.random.Generator, pop: Population, schooling: Schooling, exits: Exits, profile: Profile
+) -> College:
     """College going of graduates: seamless enrollment lower for economically disadvantaged learners."""
     labels = enum_values("exit_type")
     advanced = exits.exit_code == labels.index("graduated_advanced_diploma")
     dual = schooling.dual_credit_earned
-    seamless_logit = (profile.seamless_intercept - 0.65 * pop.econ - 0.3 * pop.english_learner
-                      - 0.5 * pop.disability + 0.45 * dual + 0.5 * advanced
-                      - 0.25 * (pop.sex == enum_values("sex").index("male")))
+    seamless_logit = (
+        profile.seamless_intercept
+        - 0.65 * pop.econ
+        - 0.3 * pop.english_learner
+        - 0.5 * pop.disability
+        + 0.45 * dual
+        + 0.5 * advanced
+        - 0.25 * (pop.sex == enum_values("sex").index("male"))
+    )
     u = rng.random(pop.n)
     seamless = u < expit(seamless_logit)
     later = rng.random(pop.n)
-    delay = np.where(seamless, 1, np.where(later < LATE_START_SHARES[0], 2,
-                                           np.where(later < sum(LATE_START_SHARES), 3, 0)))
+    delay = np.where(
+        seamless, 1, np.where(later < LATE_START_SHARES[0], 2, np.where(later < sum(LATE_START_SHARES), 3, 0))
+    )
     enrolls = exits.graduated & (delay > 0)
     institutions = list(profile.college_institutions) + list(STATEWIDE_COLLEGES)
     institution = _choose_institution(rng, pop, advanced, dual, institutions)
@@ -153,12 +200,23 @@ def simulate_college(rng: np.random.Generator, pop: Population, schooling: Schoo
         completes = members & (years_enrolled >= min_years) & (rng.random(pop.n) < rate)
         credential[completes] = credential_values.index(award)
     start_year = np.where(enrolls, pop.cohort_year + delay, 0)
-    return College(start_year, np.where(enrolls, delay, 0), np.where(enrolls, years_enrolled, 0), institution,
-                   credential, institutions)
+    return College(
+        start_year,
+        np.where(enrolls, delay, 0),
+        np.where(enrolls, years_enrolled, 0),
+        institution,
+        credential,
+        institutions,
+    )
 
 
-def _choose_institution(rng: np.random.Generator, pop: Population, advanced: np.ndarray, dual: np.ndarray,
-                        institutions: list[Institution]) -> np.ndarray:
+def _choose_institution(
+    rng: np.random.Generator,
+    pop: Population,
+    advanced: np.ndarray,
+    dual: np.ndarray,
+    institutions: list[Institution],
+) -> np.ndarray:
     """Four-year or shorter programme first (by preparation and income), then an institution by weight."""
     four_year_logit = 0.1 - 0.7 * pop.econ - 0.3 * pop.english_learner + 0.8 * advanced + 0.4 * dual
     wants_four_year = rng.random(pop.n) < expit(four_year_logit)
@@ -176,7 +234,9 @@ def _choose_institution(rng: np.random.Generator, pop: Population, advanced: np.
 def postsecondary_records(rng: np.random.Generator, college: College, last_year: int) -> Table:
     """One row per graduate and academic year enrolled; the credential shows in the final year."""
     person = np.flatnonzero(college.start_year > 0)
-    years = np.minimum(college.years_enrolled[person], np.maximum(0, last_year - college.start_year[person] + 1))
+    years = np.minimum(
+        college.years_enrolled[person], np.maximum(0, last_year - college.start_year[person] + 1)
+    )
     row_person = np.repeat(person, years)
     offset = np.arange(years.sum()) - np.repeat(np.cumsum(years) - years, years)
     year = college.start_year[row_person] + offset
@@ -185,13 +245,27 @@ def postsecondary_records(rng: np.random.Generator, college: College, last_year:
     late = college.delay_years[row_person] > 1
     fall = np.where(spring_start & late, 0, 1).astype(np.int8)
     fall[rng.random(len(row_person)) < 0.005] = -1
-    return {"person": row_person, "year": year, "institution": college.institution[row_person],
-            "is_enrolled_fall": fall, "credential": np.where(final, college.credential[row_person], 0)}
+    return {
+        "person": row_person,
+        "year": year,
+        "institution": college.institution[row_person],
+        "is_enrolled_fall": fall,
+        "credential": np.where(final, college.credential[row_person], 0),
+    }
 
 
-def employment_records(rng: np.random.Generator, pop: Population, exits: Exits, college: College,
-                       profile: Profile, span: np.ndarray, written: np.ndarray, first_visible: np.ndarray,
-                       n_partner_employers: int, n_pool_employers: int) -> Table:
+def employment_records(
+    rng: np.random.Generator,
+    pop: Population,
+    exits: Exits,
+    college: College,
+    profile: Profile,
+    span: np.ndarray,
+    written: np.ndarray,
+    first_visible: np.ndarray,
+    n_partner_employers: int,
+    n_pool_employers: int,
+) -> Table:
     """Quarterly UI wage records of former learners for the written calendar years.
 
     Wages are drawn for every simulated year (so the draws do not depend on which years
@@ -200,8 +274,11 @@ def employment_records(rng: np.random.Generator, pop: Population, exits: Exits, 
     """
     person, year = _former_learner_years(pop, exits, span)
     since = year - pop.cohort_year[person]
-    enrolled = (college.start_year[person] > 0) & (year >= college.start_year[person] - 1) & (
-        year <= college.start_year[person] + college.years_enrolled[person] - 1)
+    enrolled = (
+        (college.start_year[person] > 0)
+        & (year >= college.start_year[person] - 1)
+        & (year <= college.start_year[person] + college.years_enrolled[person] - 1)
+    )
     graduate = exits.graduated[person]
     attached_p = np.where(enrolled, ATTACHED_STUDENT, np.where(graduate, ATTACHED_WORKER, ATTACHED_DROPOUT))
     attached = rng.random(len(person)) < attached_p
@@ -217,8 +294,15 @@ def employment_records(rng: np.random.Generator, pop: Population, exits: Exits, 
         cents = np.round(annual_usd / 4 * noise * 100).astype(np.int64)
         idx = np.flatnonzero(worked)
         employer = np.where(quarter >= switch_quarter, second_employer, first_employer)
-        rows.append({"person": person[idx], "year": year[idx], "quarter": np.full(len(idx), quarter, np.int8),
-                     "employer": employer[idx], "wages_cents": cents[idx]})
+        rows.append(
+            {
+                "person": person[idx],
+                "year": year[idx],
+                "quarter": np.full(len(idx), quarter, np.int8),
+                "employer": employer[idx],
+                "wages_cents": cents[idx],
+            }
+        )
     table = {key: np.concatenate([r[key] for r in rows]) for key in rows[0]}
     shown = np.isin(table["year"], written) & (first_visible[table["person"]] < table["year"])
     table = {key: value[shown] for key, value in table.items()}
@@ -237,22 +321,41 @@ def _former_learner_years(pop: Population, exits: Exits, span: np.ndarray) -> tu
     return np.concatenate(parts_p), np.concatenate(parts_y)
 
 
-def _annual_wage_usd(rng: np.random.Generator, pop: Population, exits: Exits, college: College, profile: Profile,
-                     person: np.ndarray, year: np.ndarray, since: np.ndarray, enrolled: np.ndarray) -> np.ndarray:
+def _annual_wage_usd(
+    rng: np.random.Generator,
+    pop: Population,
+    exits: Exits,
+    college: College,
+    profile: Profile,
+    person: np.ndarray,
+    year: np.ndarray,
+    since: np.ndarray,
+    enrolled: np.ndarray,
+) -> np.ndarray:
     """Annual full-time-equivalent wage: rises with experience and credentials, lower while studying."""
     living_wage_usd = profile.living_wage_usd
-    share = np.minimum(WAGE_SHARE_FIRST_YEAR + WAGE_SHARE_GROWTH_PER_YEAR * np.maximum(since - 1, 0), WAGE_SHARE_CAP)
+    share = np.minimum(
+        WAGE_SHARE_FIRST_YEAR + WAGE_SHARE_GROWTH_PER_YEAR * np.maximum(since - 1, 0), WAGE_SHARE_CAP
+    )
     share = np.where(since == 0, WAGE_SHARE_FIRST_YEAR * 0.85, share)
     person_z = rng.standard_normal(pop.n)
     person_factor = np.exp(WAGE_PERSON_SIGMA * person_z - WAGE_PERSON_SIGMA**2 / 2)[person]
     year_factor = np.exp(WAGE_YEAR_SIGMA * rng.standard_normal(len(person)))
     credential_values = enum_values("credential_earned")
-    finished = (college.start_year[person] > 0) & (year > college.start_year[person] + college.years_enrolled[person] - 1)
+    finished = (college.start_year[person] > 0) & (
+        year > college.start_year[person] + college.years_enrolled[person] - 1
+    )
     credential_factor = np.array([WAGE_CREDENTIAL_FACTOR.get(v, 1.0) for v in credential_values])
     factor = np.where(finished, credential_factor[college.credential[person]], 1.0)
-    return (living_wage_usd * share * person_factor * year_factor * factor
-            * np.where(enrolled, WAGE_STUDENT_FACTOR, 1.0)
-            * np.where(exits.graduated[person], 1.0, WAGE_DROPOUT_FACTOR))
+    return (
+        living_wage_usd
+        * share
+        * person_factor
+        * year_factor
+        * factor
+        * np.where(enrolled, WAGE_STUDENT_FACTOR, 1.0)
+        * np.where(exits.graduated[person], 1.0, WAGE_DROPOUT_FACTOR)
+    )
 
 
 def _pick_job_employer(rng: np.random.Generator, n: int, n_partner: int, n_pool: int) -> np.ndarray:

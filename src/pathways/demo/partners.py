@@ -29,10 +29,23 @@ ACTIVITIES = {
     "hire_of_graduate": (0.30, (1, 6)),
     "critical_job_filled": (0.15, (1, 3)),
 }
-SURVEY_ITEMS = ("goal_effectiveness", "resource_use", "engagement_quality", "learner_impact",
-                "partnership_dynamics", "overall_satisfaction")
-SURVEY_TYPE_WEIGHTS = {"employer": 0.22, "k12": 0.22, "postsecondary": 0.12, "workforce": 0.08,
-                       "community": 0.10, "learner": 0.14, "family": 0.12}
+SURVEY_ITEMS = (
+    "goal_effectiveness",
+    "resource_use",
+    "engagement_quality",
+    "learner_impact",
+    "partnership_dynamics",
+    "overall_satisfaction",
+)
+SURVEY_TYPE_WEIGHTS = {
+    "employer": 0.22,
+    "k12": 0.22,
+    "postsecondary": 0.12,
+    "workforce": 0.08,
+    "community": 0.10,
+    "learner": 0.14,
+    "family": 0.12,
+}
 SURVEY_BLANK_SHARE, SURVEY_MIN_RESPONDENTS = 0.05, 25
 
 
@@ -62,8 +75,12 @@ def build_employers(rng: np.random.Generator, profile: Profile, scale: float) ->
     """
     pathway_sectors = [p.sector for p in profile.pathways]
     sectors = list(dict.fromkeys(pathway_sectors))
-    weight = np.array([sum(p.popularity for p in profile.pathways if p.sector == s)
-                       * profile.lead_sectors.get(s, 1.0) for s in sectors])
+    weight = np.array(
+        [
+            sum(p.popularity for p in profile.pathways if p.sector == s) * profile.lead_sectors.get(s, 1.0)
+            for s in sectors
+        ]
+    )
     n_partner = max(MIN_PARTNER_EMPLOYERS, len(sectors), round(profile.n_partner_employers * np.sqrt(scale)))
     extra = rng.choice(len(sectors), n_partner - len(sectors), p=weight / weight.sum())
     sector = np.sort(np.concatenate([np.arange(len(sectors)), extra]))
@@ -73,18 +90,31 @@ def build_employers(rng: np.random.Generator, profile: Profile, scale: float) ->
     size = rng.lognormal(0.0, EMPLOYER_SIZE_SIGMA, n_partner)
     hosts = np.zeros((len(WBL_KINDS), n_partner), dtype=bool)
     for k, kind in enumerate(WBL_KINDS.values()):
-        eligible = np.ones(n_partner, dtype=bool) if kind.sectors is None else np.isin(
-            np.array(sectors)[sector], kind.sectors)
+        eligible = (
+            np.ones(n_partner, dtype=bool)
+            if kind.sectors is None
+            else np.isin(np.array(sectors)[sector], kind.sectors)
+        )
         hosts[k] = eligible & (rng.random(n_partner) < kind.host_share)
         if not hosts[k].any():  # every kind has a host, even at tiny scales
             hosts[k, rng.choice(np.flatnonzero(eligible) if eligible.any() else np.arange(n_partner))] = True
     leads = np.isin(np.array(sectors)[sector], list(profile.lead_sectors))
-    return Employers(ids, sector, sectors, pool_naics(rng, partner_naics, n_pool), n_partner, size, hosts, leads,
-                     np.array([sectors.index(s) for s in pathway_sectors]))
+    return Employers(
+        ids,
+        sector,
+        sectors,
+        pool_naics(rng, partner_naics, n_pool),
+        n_partner,
+        size,
+        hosts,
+        leads,
+        np.array([sectors.index(s) for s in pathway_sectors]),
+    )
 
 
-def host_experiences(rng: np.random.Generator, kind: np.ndarray, pathway: np.ndarray, employers: Employers
-                     ) -> np.ndarray:
+def host_experiences(
+    rng: np.random.Generator, kind: np.ndarray, pathway: np.ndarray, employers: Employers
+) -> np.ndarray:
     """The partner employer hosting each experience: a host of its kind in the sector of the learner's pathway
     when there is one, else any host of its kind, larger employers more often."""
     sector = employers.pathway_sector[pathway]
@@ -123,9 +153,14 @@ def employer_activity(rng: np.random.Generator, employers: Employers, years: np.
             if not takes_part.any():  # keep every activity visible even at tiny scales
                 takes_part[rng.integers(0, n)] = True
             rows = np.flatnonzero(takes_part)
-            parts.append({"employer": rows, "year": np.full(len(rows), year, dtype=np.int64),
-                          "activity": np.full(len(rows), code, dtype=np.int8),
-                          "participant_count": rng.integers(low, high + 1, len(rows))})
+            parts.append(
+                {
+                    "employer": rows,
+                    "year": np.full(len(rows), year, dtype=np.int64),
+                    "activity": np.full(len(rows), code, dtype=np.int8),
+                    "participant_count": rng.integers(low, high + 1, len(rows)),
+                }
+            )
     table = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     order = np.lexsort((table["activity"], table["employer"], table["year"]))
     return {key: value[order] for key, value in table.items()}
@@ -139,8 +174,11 @@ def stakeholder_survey(rng: np.random.Generator, profile: Profile, scale: float,
     year = np.repeat(years, n)
     number = np.tile(np.arange(1, n + 1), len(years))
     mood = rng.normal(0.0, 0.7, len(year)) + 0.08 * (year - 2019)
-    table: Table = {"year": year, "number": number,
-                    "type": rng.choice(len(type_values), len(year), p=weights / weights.sum())}
+    table: Table = {
+        "year": year,
+        "number": number,
+        "type": rng.choice(len(type_values), len(year), p=weights / weights.sum()),
+    }
     for offset, item in zip((0.1, -0.3, 0.0, 0.3, -0.1, 0.1), SURVEY_ITEMS, strict=True):
         score = np.clip(np.round(3.6 + offset + mood + rng.normal(0, 0.6, len(year))), 1, 5).astype(np.int8)
         score[rng.random(len(year)) < SURVEY_BLANK_SHARE] = 0  # 0 = not answered

@@ -26,13 +26,29 @@ DISABILITY_MALE_FACTOR = 1.4
 
 # Relative likelihood of being an English learner or economically disadvantaged by race/ethnicity
 # (normalised to the partnership's overall share): what produces realistic overlaps between groups.
-EL_RACE_FACTOR = {"hispanic_latino": 1.6, "asian": 1.5, "black_african_american": 0.8, "white": 0.12,
-                  "american_indian_alaska_native": 0.4, "native_hawaiian_pacific_islander": 0.8,
-                  "two_or_more_races": 0.3, "unknown": 0.5}
-ECON_RACE_FACTOR = {"hispanic_latino": 1.15, "asian": 0.8, "black_african_american": 1.15, "white": 0.6,
-                    "american_indian_alaska_native": 1.15, "native_hawaiian_pacific_islander": 1.0,
-                    "two_or_more_races": 0.8, "unknown": 0.9}
-NONTRADITIONAL_CHOICE_FACTOR = 0.28  # how much less often learners choose a pathway where their gender is rare
+EL_RACE_FACTOR = {
+    "hispanic_latino": 1.6,
+    "asian": 1.5,
+    "black_african_american": 0.8,
+    "white": 0.12,
+    "american_indian_alaska_native": 0.4,
+    "native_hawaiian_pacific_islander": 0.8,
+    "two_or_more_races": 0.3,
+    "unknown": 0.5,
+}
+ECON_RACE_FACTOR = {
+    "hispanic_latino": 1.15,
+    "asian": 0.8,
+    "black_african_american": 1.15,
+    "white": 0.6,
+    "american_indian_alaska_native": 1.15,
+    "native_hawaiian_pacific_islander": 1.0,
+    "two_or_more_races": 0.8,
+    "unknown": 0.9,
+}
+NONTRADITIONAL_CHOICE_FACTOR = (
+    0.28  # how much less often learners choose a pathway where their gender is rare
+)
 
 
 def enum_values(name: str) -> tuple[str, ...]:
@@ -94,11 +110,18 @@ class PersonYears:
         return PersonYears(self.person[mask], self.year[mask], self.grade[mask])
 
 
-def simulate_population(rng: np.random.Generator, profile: Profile, scale: float,
-                        first_year: int, last_year: int) -> Population:
+def simulate_population(
+    rng: np.random.Generator, profile: Profile, scale: float, first_year: int, last_year: int
+) -> Population:
     """Every person enrolled in grades 6-12 at some point from ``first_year - 3`` to ``last_year``."""
     cohorts = np.arange(first_year, last_year + 7)
-    nominal = profile.learners_per_year * scale / 7 * SIZE_CALIBRATION * (1 + profile.enrollment_trend_per_year * (cohorts - 2022))
+    nominal = (
+        profile.learners_per_year
+        * scale
+        / 7
+        * SIZE_CALIBRATION
+        * (1 + profile.enrollment_trend_per_year * (cohorts - 2022))
+    )
     n_original = np.maximum(3, np.round(nominal * ORIGINAL_CLASS_SHARE)).astype(np.int64)
     n_in = np.maximum(1, np.round(nominal * TRANSFER_IN_SHARE)).astype(np.int64)
     cohort_year = np.concatenate([np.repeat(cohorts, n_original), np.repeat(cohorts, n_in)]).astype(np.int32)
@@ -106,25 +129,42 @@ def simulate_population(rng: np.random.Generator, profile: Profile, scale: float
     # see pathways.demo.draws), so that enrolment does not wobble by chance from year to year:
     # the headline counts the demo is calibrated to are counts of enrolled learners.
     joins = np.repeat(cohorts, n_in)
-    start_grade = np.concatenate([np.full(n_original.sum(), 6),
-                                  7 + np.floor(6 * ranks_within(rng.random(len(joins)), joins))]).astype(np.int8)
+    start_grade = np.concatenate(
+        [np.full(n_original.sum(), 6), 7 + np.floor(6 * ranks_within(rng.random(len(joins)), joins))]
+    ).astype(np.int8)
     end_grade, left_early, deceased = _exits(rng, start_grade, cohort_year)
     sex = _categorical(rng, enum_values("sex"), SEX_SHARES, len(cohort_year))
     race_values = enum_values("race_ethnicity")
     race = _categorical(rng, race_values, profile.race_shares, len(cohort_year))
-    econ = _flag_by_race(rng, race, race_values, ECON_RACE_FACTOR, profile.race_shares,
-                         profile.economically_disadvantaged_share)
-    english_learner = _flag_by_race(rng, race, race_values, EL_RACE_FACTOR, profile.race_shares,
-                                    profile.english_learner_share)
+    econ = _flag_by_race(
+        rng,
+        race,
+        race_values,
+        ECON_RACE_FACTOR,
+        profile.race_shares,
+        profile.economically_disadvantaged_share,
+    )
+    english_learner = _flag_by_race(
+        rng, race, race_values, EL_RACE_FACTOR, profile.race_shares, profile.english_learner_share
+    )
     is_male = sex == enum_values("sex").index("male")
-    disability = rng.random(len(sex)) < profile.disability_share * np.where(is_male, DISABILITY_MALE_FACTOR, 0.6)
+    disability = rng.random(len(sex)) < profile.disability_share * np.where(
+        is_male, DISABILITY_MALE_FACTOR, 0.6
+    )
     n = len(cohort_year)
     return Population(
         learner_num=_learner_numbers(rng, n),
         id_width=max(7, len(str(_id_space(n) - 1))),
-        cohort_year=cohort_year, start_grade=start_grade, end_grade=end_grade,
-        left_early=left_early, deceased=deceased, sex=sex, race=race, econ=econ,
-        english_learner=english_learner, disability=disability,
+        cohort_year=cohort_year,
+        start_grade=start_grade,
+        end_grade=end_grade,
+        left_early=left_early,
+        deceased=deceased,
+        sex=sex,
+        race=race,
+        econ=econ,
+        english_learner=english_learner,
+        disability=disability,
         econ_known=rng.random(n) >= UNKNOWN_ECON_SHARE,
         english_learner_known=rng.random(n) >= UNKNOWN_EL_SHARE,
         disability_known=rng.random(n) >= UNKNOWN_DISABILITY_SHARE,
@@ -135,8 +175,9 @@ def simulate_population(rng: np.random.Generator, profile: Profile, scale: float
     )
 
 
-def _exits(rng: np.random.Generator, start_grade: np.ndarray, cohort_year: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _exits(
+    rng: np.random.Generator, start_grade: np.ndarray, cohort_year: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Last grade enrolled: a transfer out after a geometric number of years, or 12.
 
     The geometric draw is the inverse of its distribution at evenly spaced shares within each
@@ -149,17 +190,27 @@ def _exits(rng: np.random.Generator, start_grade: np.ndarray, cohort_year: np.nd
     end_grade = np.where(transferred, leaves, 12).astype(np.int8)
     deceased = ~transferred & (rng.random(len(start_grade)) < DECEASED_SHARE)
     hs_start = np.maximum(start_grade, 9)
-    end_grade = np.where(deceased, hs_start + rng.integers(0, 4, len(start_grade)) % (13 - hs_start), end_grade)
+    end_grade = np.where(
+        deceased, hs_start + rng.integers(0, 4, len(start_grade)) % (13 - hs_start), end_grade
+    )
     return end_grade.astype(np.int8), transferred | deceased, deceased
 
 
-def _categorical(rng: np.random.Generator, values: tuple[str, ...], shares: dict[str, float], n: int) -> np.ndarray:
+def _categorical(
+    rng: np.random.Generator, values: tuple[str, ...], shares: dict[str, float], n: int
+) -> np.ndarray:
     weights = np.array([shares.get(v, 0.0) for v in values])
     return rng.choice(len(values), size=n, p=weights / weights.sum()).astype(np.int8)
 
 
-def _flag_by_race(rng: np.random.Generator, race: np.ndarray, race_values: tuple[str, ...],
-                  factors: dict[str, float], race_shares: dict[str, float], overall_share: float) -> np.ndarray:
+def _flag_by_race(
+    rng: np.random.Generator,
+    race: np.ndarray,
+    race_values: tuple[str, ...],
+    factors: dict[str, float],
+    race_shares: dict[str, float],
+    overall_share: float,
+) -> np.ndarray:
     """A flag whose overall share is ``overall_share`` but whose rate differs by race/ethnicity."""
     factor = np.array([factors.get(v, 1.0) for v in race_values])
     share = np.array([race_shares.get(v, 0.0) for v in race_values])

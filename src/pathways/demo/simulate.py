@@ -67,17 +67,37 @@ def simulate(rng: np.random.Generator, profile: Profile, scale: float, written: 
     employers = build_employers(next(streams), profile, scale)
     schooling = simulate_schooling(next(streams), pop, hs, profile)
     wbl = schooling.wbl
-    wbl["employer"] = host_experiences(next(streams), wbl["type"], pop.pathway[hs.person[wbl["row"]]], employers)
+    wbl["employer"] = host_experiences(
+        next(streams), wbl["type"], pop.pathway[hs.person[wbl["row"]]], employers
+    )
     exits = simulate_exits(next(streams), pop, schooling, profile)
     learner_years = _with_fifth_year(pop, exits, years, last_year)
     first_visible = _first_visible(pop, learner_years, written)
     college = simulate_college(next(streams), pop, schooling, exits, profile)
     return Simulation(
-        profile=profile, pop=pop, learner_years=learner_years, icap=_icap(next(streams), learner_years), hs=hs,
-        schooling=schooling, exits=exits, college=college, first_visible=first_visible, employers=employers,
+        profile=profile,
+        pop=pop,
+        learner_years=learner_years,
+        icap=_icap(next(streams), learner_years),
+        hs=hs,
+        schooling=schooling,
+        exits=exits,
+        college=college,
+        first_visible=first_visible,
+        employers=employers,
         postsecondary=postsecondary_records(next(streams), college, last_year),
-        employment=employment_records(next(streams), pop, exits, college, profile, span, written, first_visible,
-                                      employers.n_partner, len(employers.ids)),
+        employment=employment_records(
+            next(streams),
+            pop,
+            exits,
+            college,
+            profile,
+            span,
+            written,
+            first_visible,
+            employers.n_partner,
+            len(employers.ids),
+        ),
         employer_activity=employer_activity(next(streams), employers, span),
         survey=stakeholder_survey(next(streams), profile, scale, span),
     )
@@ -85,8 +105,10 @@ def simulate(rng: np.random.Generator, profile: Profile, scale: float, written: 
 
 def _with_fifth_year(pop: Population, exits: Exits, years: PersonYears, last_year: int) -> PersonYears:
     """Learners still enrolled after their cohort year appear once more, in grade 12."""
-    still = np.flatnonzero((exits.exit_code == enum_values("exit_type").index("still_enrolled"))
-                           & (pop.cohort_year + 1 <= last_year))
+    still = np.flatnonzero(
+        (exits.exit_code == enum_values("exit_type").index("still_enrolled"))
+        & (pop.cohort_year + 1 <= last_year)
+    )
     person = np.concatenate([years.person, still.astype(years.person.dtype)])
     year = np.concatenate([years.year, (pop.cohort_year[still] + 1).astype(years.year.dtype)])
     grade = np.concatenate([years.grade, np.full(len(still), 12, dtype=years.grade.dtype)])
@@ -103,8 +125,9 @@ def _first_visible(pop: Population, learner_years: PersonYears, written: np.ndar
 
 def _icap(rng: np.random.Generator, years: PersonYears) -> np.ndarray:
     """Completed an ICAP this year: most high-school learners, fewer in middle school, rising over time."""
-    chance = np.where(years.grade >= 9, ICAP_HIGH_SCHOOL_2019 * growth_factor(years.year, ICAP_GROWTH),
-                      ICAP_MIDDLE_SCHOOL)
+    chance = np.where(
+        years.grade >= 9, ICAP_HIGH_SCHOOL_2019 * growth_factor(years.year, ICAP_GROWTH), ICAP_MIDDLE_SCHOOL
+    )
     value = (rng.random(len(years.person)) < np.minimum(chance, 0.95)).astype(np.int8)
     value[rng.random(len(value)) < ICAP_UNKNOWN] = -1
     return value

@@ -66,7 +66,9 @@ def write_csv(path: Path, spec: FileSpec, columns: dict[str, pa.Array]) -> Path:
     string), so no quoting is needed and Arrow refuses if that ever stops being true.
     """
     if list(columns) != spec.column_names:
-        raise ValueError(f"{spec.filename}: columns {list(columns)} differ from the dictionary's {spec.column_names}")
+        raise ValueError(
+            f"{spec.filename}: columns {list(columns)} differ from the dictionary's {spec.column_names}"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table(columns)
     with open(path, "wb") as sink:

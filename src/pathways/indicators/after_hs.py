@@ -16,13 +16,21 @@ Q2_NOTE = "wages in October-December {y} (quarter 4, the second quarter after a 
 
 
 def _no_graduates(ctx: Ctx, indicator_id: str, cohort: int) -> list[dict]:
-    return [row(indicator_id, "usd" if indicator_id == "median_earnings_q2" else "rate", status="not_available",
-                note=f"no graduates of cohort {cohort} in the data (hs_outcomes.csv of {cohort})")]
+    return [
+        row(
+            indicator_id,
+            "usd" if indicator_id == "median_earnings_q2" else "rate",
+            status="not_available",
+            note=f"no graduates of cohort {cohort} in the data (hs_outcomes.csv of {cohort})",
+        )
+    ]
 
 
 def enrolled_fall(ctx: Ctx, academic_year: int) -> np.ndarray:
     ps = ctx.frames["postsecondary"]
-    sel = (ps["academic_year"] == academic_year).fillna(False).to_numpy(dtype=bool) & _as_bool(ps["is_enrolled_fall"])
+    sel = (ps["academic_year"] == academic_year).fillna(False).to_numpy(dtype=bool) & _as_bool(
+        ps["is_enrolled_fall"]
+    )
     return ctx.mask(ps["lc"].to_numpy()[sel])
 
 
@@ -31,8 +39,9 @@ def q2_wages(ctx: Ctx) -> np.ndarray:
     emp = ctx.frames["employment"]
     sel = ((emp["year"] == ctx.year - 1) & (emp["quarter"] == 4)).fillna(False).to_numpy(dtype=bool)
     part = emp[sel]
-    return np.bincount(part["lc"].to_numpy(), weights=part["wages_usd"].fillna(0).to_numpy(dtype=float),
-                       minlength=ctx.n_ids)
+    return np.bincount(
+        part["lc"].to_numpy(), weights=part["wages_usd"].fillna(0).to_numpy(dtype=float), minlength=ctx.n_ids
+    )
 
 
 def _has(ctx: Ctx, name: str) -> bool:
@@ -43,8 +52,9 @@ def seamless_enrollment(ctx: Ctx) -> list[dict]:
     grads = ctx.graduates(ctx.year - 1)
     if not grads.any():
         return _no_graduates(ctx, "seamless_enrollment", ctx.year - 1)
-    return ctx.rate_rows("seamless_enrollment", grads, grads & enrolled_fall(ctx, ctx.year),
-                         ctx.groups("seamless_enrollment"))
+    return ctx.rate_rows(
+        "seamless_enrollment", grads, grads & enrolled_fall(ctx, ctx.year), ctx.groups("seamless_enrollment")
+    )
 
 
 def persistence(ctx: Ctx) -> list[dict]:
@@ -52,32 +62,56 @@ def persistence(ctx: Ctx) -> list[dict]:
     if not grads.any():
         return _no_graduates(ctx, "persistence", ctx.year - 2)
     den = grads & enrolled_fall(ctx, ctx.year - 1)
-    return ctx.rate_rows("persistence", den, den & enrolled_fall(ctx, ctx.year), ctx.groups("persistence"),
-                         empty_note=f"no graduates of {ctx.year - 2} were enrolled in the fall of {ctx.year - 1}")
+    return ctx.rate_rows(
+        "persistence",
+        den,
+        den & enrolled_fall(ctx, ctx.year),
+        ctx.groups("persistence"),
+        empty_note=f"no graduates of {ctx.year - 2} were enrolled in the fall of {ctx.year - 1}",
+    )
 
 
 def postsecondary_completion(ctx: Ctx) -> list[dict]:
     """Graduates of Y-6, or of the oldest graduating cohort the data reaches after it, stated in the note."""
     out = ctx.frames["hs_outcomes"]
     graduated = out["exit_type"].isin(DIPLOMAS).fillna(False).to_numpy(dtype=bool)
-    cohorts = sorted({int(c) for c in out["cohort_year"][graduated].dropna().unique()
-                      if ctx.year - 6 <= int(c) <= ctx.year - 1})
+    cohorts = sorted(
+        {
+            int(c)
+            for c in out["cohort_year"][graduated].dropna().unique()
+            if ctx.year - 6 <= int(c) <= ctx.year - 1
+        }
+    )
     if not cohorts:
-        return [row("postsecondary_completion", "rate", status="not_available",
-                    note=f"no graduates of cohorts {ctx.year - 6} to {ctx.year - 1} in the data")]
+        return [
+            row(
+                "postsecondary_completion",
+                "rate",
+                status="not_available",
+                note=f"no graduates of cohorts {ctx.year - 6} to {ctx.year - 1} in the data",
+            )
+        ]
     cohort = cohorts[0]
     if cohort == ctx.year - 6:
         note = f"graduates of {cohort}, six years before {ctx.year}"
     else:
-        note = (f"graduates of {cohort}, the oldest cohort in the data "
-                f"(the definition asks for {ctx.year - 6}, six years before {ctx.year})")
+        note = (
+            f"graduates of {cohort}, the oldest cohort in the data "
+            f"(the definition asks for {ctx.year - 6}, six years before {ctx.year})"
+        )
     grads = ctx.graduates(cohort)
     ps = ctx.frames["postsecondary"]
     cred = ps["credential_earned"]
-    sel = (cred.notna() & (cred != "none")).to_numpy(dtype=bool) & \
-        (ps["academic_year"] <= ctx.year).fillna(False).to_numpy(dtype=bool)
-    return ctx.rate_rows("postsecondary_completion", grads, grads & ctx.mask(ps["lc"].to_numpy()[sel]),
-                         ctx.groups("postsecondary_completion"), note=note)
+    sel = (cred.notna() & (cred != "none")).to_numpy(dtype=bool) & (ps["academic_year"] <= ctx.year).fillna(
+        False
+    ).to_numpy(dtype=bool)
+    return ctx.rate_rows(
+        "postsecondary_completion",
+        grads,
+        grads & ctx.mask(ps["lc"].to_numpy()[sel]),
+        ctx.groups("postsecondary_completion"),
+        note=note,
+    )
 
 
 def placement(ctx: Ctx) -> list[dict]:
@@ -106,8 +140,13 @@ def employment_rate_q2(ctx: Ctx) -> list[dict]:
     grads = ctx.graduates(y1)
     if not grads.any():
         return _no_graduates(ctx, "employment_rate_q2", y1)
-    return ctx.rate_rows("employment_rate_q2", grads, grads & (q2_wages(ctx) > 0), ctx.groups("employment_rate_q2"),
-                         note=Q2_NOTE.format(y=y1))
+    return ctx.rate_rows(
+        "employment_rate_q2",
+        grads,
+        grads & (q2_wages(ctx) > 0),
+        ctx.groups("employment_rate_q2"),
+        note=Q2_NOTE.format(y=y1),
+    )
 
 
 def median_earnings_q2(ctx: Ctx) -> list[dict]:
@@ -120,16 +159,29 @@ def median_earnings_q2(ctx: Ctx) -> list[dict]:
     lc = np.flatnonzero(grads & (wages > 0))
     note = Q2_NOTE.format(y=y1)
     if len(lc) == 0:
-        return [row("median_earnings_q2", "usd", status="not_available",
-                    note=f"no graduates of {y1} had {note}")]
+        return [
+            row("median_earnings_q2", "usd", status="not_available", note=f"no graduates of {y1} had {note}")
+        ]
     w = wages[lc]
-    rows = [row("median_earnings_q2", "usd", float(np.median(w)), denominator=len(lc), kind="mean", note=note)]
+    rows = [
+        row("median_earnings_q2", "usd", float(np.median(w)), denominator=len(lc), kind="mean", note=note)
+    ]
     for g in ctx.groups("median_earnings_q2"):
         codes, labels = ctx.group_codes[g]
         stats = pd.Series(w).groupby(codes[lc]).agg(["median", "size"])
         for k, (median, size) in stats.iterrows():
-            rows.append(row("median_earnings_q2", "usd", median, group_type=g, group_value=labels[int(k)],
-                            denominator=size, kind="mean", additive=True))
+            rows.append(
+                row(
+                    "median_earnings_q2",
+                    "usd",
+                    median,
+                    group_type=g,
+                    group_value=labels[int(k)],
+                    denominator=size,
+                    kind="mean",
+                    additive=True,
+                )
+            )
     return rows
 
 
@@ -151,7 +203,9 @@ def family_sustaining_wage(ctx: Ctx) -> list[dict]:
     ps = ctx.frames["postsecondary"].dropna(subset=["hs_graduation_year"])
     grad_year[ps["lc"].to_numpy()] = ps["hs_graduation_year"].to_numpy(dtype=np.int64)
     out = ctx.frames["hs_outcomes"]
-    diploma = out[out["exit_type"].isin(DIPLOMAS).fillna(False).to_numpy(dtype=bool)].dropna(subset=["cohort_year"])
+    diploma = out[out["exit_type"].isin(DIPLOMAS).fillna(False).to_numpy(dtype=bool)].dropna(
+        subset=["cohort_year"]
+    )
     grad_year[diploma["lc"].to_numpy()] = diploma["cohort_year"].to_numpy(dtype=np.int64)
     since = np.where(grad_year > 0, y1 - grad_year, -1)
     values = sorted({int(v) for v in np.unique(since[den]) if v >= 0})
@@ -160,11 +214,19 @@ def family_sustaining_wage(ctx: Ctx) -> list[dict]:
     for i, v in enumerate(values):
         lookup[v] = i
     codes = np.where(since >= 0, lookup[np.clip(since, 0, len(lookup) - 1)], len(values))
-    note = (f"wages of calendar year {y1}; living wage ${ctx.partnership.living_wage_usd:,.0f}; "
-            "years since graduation counted from the high-school graduation year")
-    return ctx.rate_rows("family_sustaining_wage", den, num, ctx.groups("family_sustaining_wage"),
-                         extra_groups=[("years_since_graduation", codes, labels, True)], note=note,
-                         empty_note=f"no former learners with wages in at least three quarters of {y1}")
+    note = (
+        f"wages of calendar year {y1}; living wage ${ctx.partnership.living_wage_usd:,.0f}; "
+        "years since graduation counted from the high-school graduation year"
+    )
+    return ctx.rate_rows(
+        "family_sustaining_wage",
+        den,
+        num,
+        ctx.groups("family_sustaining_wage"),
+        extra_groups=[("years_since_graduation", codes, labels, True)],
+        note=note,
+        empty_note=f"no former learners with wages in at least three quarters of {y1}",
+    )
 
 
 INDICATORS = {

@@ -16,28 +16,70 @@ from pathways.indicators.rates import equity_gap, wilson
 from pathways.registry import Partnership
 from pathways.submission import History
 
-LEARNER_GROUPS = ("sex", "race_ethnicity", "is_economically_disadvantaged", "is_english_learner", "has_disability")
+LEARNER_GROUPS = (
+    "sex",
+    "race_ethnicity",
+    "is_economically_disadvantaged",
+    "is_english_learner",
+    "has_disability",
+)
 BOOL_GROUPS = ("is_economically_disadvantaged", "is_english_learner", "has_disability")
 GROUP_ORDER = {
     "sex": ["female", "male", "nonbinary", "unknown"],
-    "race_ethnicity": ["hispanic_latino", "american_indian_alaska_native", "asian", "black_african_american",
-                       "native_hawaiian_pacific_islander", "white", "two_or_more_races", "unknown"],
+    "race_ethnicity": [
+        "hispanic_latino",
+        "american_indian_alaska_native",
+        "asian",
+        "black_african_american",
+        "native_hawaiian_pacific_islander",
+        "white",
+        "two_or_more_races",
+        "unknown",
+    ],
 }
 BOOL_LABELS = ["true", "false", "unknown"]
-SECTOR_ORDER = ["healthcare", "information_technology", "advanced_manufacturing", "construction", "aerospace",
-                "engineering", "finance_business", "bioscience", "energy", "hospitality", "education",
-                "public_safety", "agriculture", "other"]
+SECTOR_ORDER = [
+    "healthcare",
+    "information_technology",
+    "advanced_manufacturing",
+    "construction",
+    "aerospace",
+    "engineering",
+    "finance_business",
+    "bioscience",
+    "energy",
+    "hospitality",
+    "education",
+    "public_safety",
+    "agriculture",
+    "other",
+]
 DIPLOMAS = ("graduated_regular_diploma", "graduated_advanced_diploma")
 NOT_IN_COHORT = ("transferred_out", "deceased")
 # Files whose rows name a learner; every one gets learner codes from a single factorisation.
-LEARNER_FILES = ("learners", "cte_courses", "credentials", "work_based_learning", "early_postsecondary",
-                 "hs_outcomes", "postsecondary", "employment")
+LEARNER_FILES = (
+    "learners",
+    "cte_courses",
+    "credentials",
+    "work_based_learning",
+    "early_postsecondary",
+    "hs_outcomes",
+    "postsecondary",
+    "employment",
+)
 
 YEAR_COLUMN = {
-    "learners": "school_year", "cte_courses": "school_year", "credentials": "school_year",
-    "work_based_learning": "school_year", "early_postsecondary": "school_year", "hs_outcomes": "cohort_year",
-    "postsecondary": "academic_year", "employment": "year", "employer_activity": "school_year",
-    "stakeholder_survey": "school_year", "pathways": None,
+    "learners": "school_year",
+    "cte_courses": "school_year",
+    "credentials": "school_year",
+    "work_based_learning": "school_year",
+    "early_postsecondary": "school_year",
+    "hs_outcomes": "cohort_year",
+    "postsecondary": "academic_year",
+    "employment": "year",
+    "employer_activity": "school_year",
+    "stakeholder_survey": "school_year",
+    "pathways": None,
 }
 
 # Internal columns the suppression module reads; they never leave the engine.
@@ -50,23 +92,70 @@ YEAR_COLUMN = {
 #              concentrators of a cohort: the rest is never published), so subtraction applies (rule 4)
 #   _total: "group_type|group_value" of the total row of an additive block
 ROW_COLUMNS = [
-    "indicator_id", "measure", "group_type", "group_value", "numerator", "denominator", "value", "ci_low",
-    "ci_high", "status", "note", "gap_pp", "gap_moe_pp", "is_gap",
-    "_kind", "_noun", "_cell_n", "_parent", "_additive", "_total",
+    "indicator_id",
+    "measure",
+    "group_type",
+    "group_value",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "status",
+    "note",
+    "gap_pp",
+    "gap_moe_pp",
+    "is_gap",
+    "_kind",
+    "_noun",
+    "_cell_n",
+    "_parent",
+    "_additive",
+    "_total",
 ]
 
 
-def row(indicator_id: str, measure: str, value: float = np.nan, *, group_type: str = "all",
-        group_value: str = "all", numerator: float = np.nan, denominator: float = np.nan,
-        ci_low: float = np.nan, ci_high: float = np.nan, status: str = "ok", note: str | None = None,
-        kind: str = "count", noun: str = "learners", cell_n: float = np.nan, parent: str | None = None,
-        additive: bool = False, total: str = "all|all", gap=(np.nan, np.nan, None)) -> dict:
+def row(
+    indicator_id: str,
+    measure: str,
+    value: float = np.nan,
+    *,
+    group_type: str = "all",
+    group_value: str = "all",
+    numerator: float = np.nan,
+    denominator: float = np.nan,
+    ci_low: float = np.nan,
+    ci_high: float = np.nan,
+    status: str = "ok",
+    note: str | None = None,
+    kind: str = "count",
+    noun: str = "learners",
+    cell_n: float = np.nan,
+    parent: str | None = None,
+    additive: bool = False,
+    total: str = "all|all",
+    gap=(np.nan, np.nan, None),
+) -> dict:
     return {
-        "indicator_id": indicator_id, "measure": measure, "group_type": group_type, "group_value": str(group_value),
-        "numerator": float(numerator), "denominator": float(denominator), "value": float(value),
-        "ci_low": float(ci_low), "ci_high": float(ci_high), "status": status, "note": note,
-        "gap_pp": float(gap[0]), "gap_moe_pp": float(gap[1]), "is_gap": gap[2],
-        "_kind": kind, "_noun": noun, "_cell_n": float(cell_n), "_parent": parent, "_additive": additive,
+        "indicator_id": indicator_id,
+        "measure": measure,
+        "group_type": group_type,
+        "group_value": str(group_value),
+        "numerator": float(numerator),
+        "denominator": float(denominator),
+        "value": float(value),
+        "ci_low": float(ci_low),
+        "ci_high": float(ci_high),
+        "status": status,
+        "note": note,
+        "gap_pp": float(gap[0]),
+        "gap_moe_pp": float(gap[1]),
+        "is_gap": gap[2],
+        "_kind": kind,
+        "_noun": noun,
+        "_cell_n": float(cell_n),
+        "_parent": parent,
+        "_additive": additive,
         "_total": total,
     }
 
@@ -125,7 +214,9 @@ class Ctx:
         if all(n in history.learner_codes or n not in history.frames for n in LEARNER_FILES):
             # Renumbering the reader's integer codes in order of first appearance gives the
             # same codes as factorising the id strings, at a fraction of the cost.
-            ints = np.concatenate([history.learner_codes.get(n, np.empty(0, dtype=np.intp)) for n in LEARNER_FILES])
+            ints = np.concatenate(
+                [history.learner_codes.get(n, np.empty(0, dtype=np.intp)) for n in LEARNER_FILES]
+            )
             known = ints >= 0
             codes = np.full(len(ints), -1, dtype=np.intp)
             codes[known], uniques = pd.factorize(ints[known])
@@ -136,7 +227,7 @@ class Ctx:
         start = 0
         self.frames: dict[str, pd.DataFrame] = {}
         for name in LEARNER_FILES:
-            lc = codes[start:start + len(frames[name])]
+            lc = codes[start : start + len(frames[name])]
             start += len(frames[name])
             frame = frames[name].assign(lc=lc)
             self.frames[name] = frame[lc >= 0] if (lc < 0).any() else frame
@@ -250,8 +341,14 @@ class Ctx:
         n_p = max(len(pids), 1)
         pair, counts = unique_ints(lc * n_p + pc, return_counts=True)
         pair = pair[counts >= 2]
-        return pd.DataFrame({"lc": pair // n_p, "pathway_id": pd.array(np.asarray(pids, dtype=object)[pair % n_p]
-                                                                      if len(pids) else [], dtype="string")})
+        return pd.DataFrame(
+            {
+                "lc": pair // n_p,
+                "pathway_id": pd.array(
+                    np.asarray(pids, dtype=object)[pair % n_p] if len(pids) else [], dtype="string"
+                ),
+            }
+        )
 
     @cached_property
     def concentrator(self) -> np.ndarray:
@@ -302,9 +399,20 @@ class Ctx:
         return self.mask(lc[keep]), self.mask(lc[grad & keep])
 
     # ------------------------------------------------------------------ row builders
-    def rate_rows(self, indicator_id: str, den, num, groups=(), *, extra_groups=(), noun: str = "learners",
-                  note: str | None = None, empty_note: str | None = None, population: str | None = None,
-                  sectors: tuple | None = None) -> list[dict]:
+    def rate_rows(
+        self,
+        indicator_id: str,
+        den,
+        num,
+        groups=(),
+        *,
+        extra_groups=(),
+        noun: str = "learners",
+        note: str | None = None,
+        empty_note: str | None = None,
+        population: str | None = None,
+        sectors: tuple | None = None,
+    ) -> list[dict]:
         """The all row and one row per group of a rate, with Wilson intervals and equity gaps.
 
         ``den``/``num`` are weights over learner codes: how many denominator units (learners,
@@ -317,11 +425,33 @@ class Ctx:
         gtype, gvalue = ("population", population) if population else ("all", "all")
         if total_n == 0:
             reason = empty_note or f"no {noun} in the denominator for {self.year}"
-            return [row(indicator_id, "rate", group_type=gtype, group_value=gvalue, status="not_available",
-                        note=reason)]
+            return [
+                row(
+                    indicator_id,
+                    "rate",
+                    group_type=gtype,
+                    group_value=gvalue,
+                    status="not_available",
+                    note=reason,
+                )
+            ]
         p, lo, hi = wilson(total_x, total_n)
-        rows = [row(indicator_id, "rate", p, group_type=gtype, group_value=gvalue, numerator=total_x,
-                    denominator=total_n, ci_low=lo, ci_high=hi, note=note, kind="rate", noun=noun)]
+        rows = [
+            row(
+                indicator_id,
+                "rate",
+                p,
+                group_type=gtype,
+                group_value=gvalue,
+                numerator=total_x,
+                denominator=total_n,
+                ci_low=lo,
+                ci_high=hi,
+                note=note,
+                kind="rate",
+                noun=noun,
+            )
+        ]
         if population:
             # the rest of the total (cohort members who are not concentrators) follows by subtraction
             rows[0]["_additive"] = True
@@ -358,7 +488,21 @@ class Ctx:
                 gap = moe = np.full(len(labels), np.nan)
                 flag = np.zeros(len(labels), dtype=bool)
             for k in np.flatnonzero(shown):
-                rows.append(row(indicator_id, "rate", p[k], group_type=g, group_value=labels[k], numerator=x[k],
-                                denominator=d[k], ci_low=lo[k], ci_high=hi[k], kind="rate", noun=noun,
-                                additive=additive, gap=(gap[k], moe[k], bool(flag[k]) if moe[k] == moe[k] else None)))
+                rows.append(
+                    row(
+                        indicator_id,
+                        "rate",
+                        p[k],
+                        group_type=g,
+                        group_value=labels[k],
+                        numerator=x[k],
+                        denominator=d[k],
+                        ci_low=lo[k],
+                        ci_high=hi[k],
+                        kind="rate",
+                        noun=noun,
+                        additive=additive,
+                        gap=(gap[k], moe[k], bool(flag[k]) if moe[k] == moe[k] else None),
+                    )
+                )
         return rows

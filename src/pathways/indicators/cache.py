@@ -38,16 +38,25 @@ CACHE_ENV = "PATHWAYS_INDICATOR_CACHE"
 @cache
 def _engine_digest() -> str:
     package = Path(__file__).resolve().parents[1]
-    sources = [package / "indicator_catalogue.yml", package / "catalogue.py", package / "submission.py",
-               package / "suppression.py", package / "export.py", package / "dictionary.py",
-               *sorted((package / "indicators").glob("*.py"))]
+    sources = [
+        package / "indicator_catalogue.yml",
+        package / "catalogue.py",
+        package / "submission.py",
+        package / "suppression.py",
+        package / "export.py",
+        package / "dictionary.py",
+        *sorted((package / "indicators").glob("*.py")),
+    ]
     return sources_digest(sources)
 
 
 def year_key(data_dir: Path, partnership: Partnership, min_cell_size: int, year: int) -> str:
     h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps([_engine_digest(), partnership.model_dump(mode="json"), min_cell_size, year],
-                        sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            [_engine_digest(), partnership.model_dump(mode="json"), min_cell_size, year], sort_keys=True
+        ).encode()
+    )
     h.update(submission_digest(data_dir, partnership.id, year).encode())
     return h.hexdigest()
 

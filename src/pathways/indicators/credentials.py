@@ -15,11 +15,25 @@ def credential_attainment(ctx: Ctx) -> list[dict]:
     """
     cred = ctx.this_year("credentials")
     earned = ctx.mask(cred["lc"].to_numpy())
-    rows = ctx.rate_rows("credential_attainment", ctx.pop, ctx.pop & earned, ctx.groups("credential_attainment"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
+    rows = ctx.rate_rows(
+        "credential_attainment",
+        ctx.pop,
+        ctx.pop & earned,
+        ctx.groups("credential_attainment"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
     holders = int(earned.sum())
-    rows.append(row("credential_attainment", "credentials_earned", float(len(cred)), kind="count",
-                    noun="learners", cell_n=holders, note="credentials earned this year by learners of any grade"))
+    rows.append(
+        row(
+            "credential_attainment",
+            "credentials_earned",
+            float(len(cred)),
+            kind="count",
+            noun="learners",
+            cell_n=holders,
+            note="credentials earned this year by learners of any grade",
+        )
+    )
     return rows
 
 
@@ -30,8 +44,14 @@ def credentials_of_value_share(ctx: Ctx) -> list[dict]:
     of_value = _as_bool(cred["is_credential_of_value"])
     den = np.bincount(lc, minlength=ctx.n_ids).astype(float)
     num = np.bincount(lc[of_value], minlength=ctx.n_ids).astype(float)
-    return ctx.rate_rows("credentials_of_value_share", den, num, ctx.groups("credentials_of_value_share"),
-                         noun="credentials", empty_note=f"no credentials earned in {ctx.year}")
+    return ctx.rate_rows(
+        "credentials_of_value_share",
+        den,
+        num,
+        ctx.groups("credentials_of_value_share"),
+        noun="credentials",
+        empty_note=f"no credentials earned in {ctx.year}",
+    )
 
 
 def graduating_concentrators(ctx: Ctx) -> np.ndarray:
@@ -42,9 +62,13 @@ def graduating_concentrators(ctx: Ctx) -> np.ndarray:
 def concentrator_credential_attainment(ctx: Ctx) -> list[dict]:
     den = graduating_concentrators(ctx)
     cred = ctx.frames["credentials"]  # every year so far: "in high school"
-    return ctx.rate_rows("concentrator_credential_attainment", den, den & ctx.mask(cred["lc"].to_numpy()),
-                         ctx.groups("concentrator_credential_attainment"),
-                         empty_note=f"no graduating concentrators in cohort {ctx.year}")
+    return ctx.rate_rows(
+        "concentrator_credential_attainment",
+        den,
+        den & ctx.mask(cred["lc"].to_numpy()),
+        ctx.groups("concentrator_credential_attainment"),
+        empty_note=f"no graduating concentrators in cohort {ctx.year}",
+    )
 
 
 INDICATORS = {

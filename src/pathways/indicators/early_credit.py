@@ -9,8 +9,11 @@ from pathways.indicators.credentials import graduating_concentrators
 
 
 def _credits_by_learner(ctx: Ctx, frame) -> np.ndarray:
-    return np.bincount(frame["lc"].to_numpy(), weights=frame["credits_earned"].fillna(0).to_numpy(dtype=float),
-                       minlength=ctx.n_ids)
+    return np.bincount(
+        frame["lc"].to_numpy(),
+        weights=frame["credits_earned"].fillna(0).to_numpy(dtype=float),
+        minlength=ctx.n_ids,
+    )
 
 
 def early_postsecondary_credit(ctx: Ctx) -> list[dict]:
@@ -18,11 +21,23 @@ def early_postsecondary_credit(ctx: Ctx) -> list[dict]:
     ep = ctx.this_year("early_postsecondary")
     credits = _credits_by_learner(ctx, ep)
     earners = credits > 0
-    rows = ctx.rate_rows("early_postsecondary_credit", ctx.pop, ctx.pop & earners,
-                         ctx.groups("early_postsecondary_credit"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
-    rows.append(row("early_postsecondary_credit", "credits_earned", float(credits.sum()), kind="derived",
-                    cell_n=int(earners.sum()), note="credits earned this year by learners of any grade"))
+    rows = ctx.rate_rows(
+        "early_postsecondary_credit",
+        ctx.pop,
+        ctx.pop & earners,
+        ctx.groups("early_postsecondary_credit"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
+    rows.append(
+        row(
+            "early_postsecondary_credit",
+            "credits_earned",
+            float(credits.sum()),
+            kind="derived",
+            cell_n=int(earners.sum()),
+            note="credits earned this year by learners of any grade",
+        )
+    )
     return rows
 
 
@@ -47,9 +62,13 @@ def concentrator_postsecondary_credit(ctx: Ctx) -> list[dict]:
     pairs = ctx.concentration
     matched = ep[["lc", "pathway_id"]].merge(pairs, on=["lc", "pathway_id"], how="inner")
     hit = ctx.mask(matched["lc"].to_numpy())
-    return ctx.rate_rows("concentrator_postsecondary_credit", den, den & hit,
-                         ctx.groups("concentrator_postsecondary_credit"),
-                         empty_note=f"no graduating concentrators in cohort {ctx.year}")
+    return ctx.rate_rows(
+        "concentrator_postsecondary_credit",
+        den,
+        den & hit,
+        ctx.groups("concentrator_postsecondary_credit"),
+        empty_note=f"no graduating concentrators in cohort {ctx.year}",
+    )
 
 
 INDICATORS = {

@@ -24,8 +24,14 @@ from pathways.submission import History, Submissions, submitted_years
 from pathways.suppression import scrub, suppress
 
 COMPUTE = {
-    **pathways_.INDICATORS, **credentials.INDICATORS, **wbl.INDICATORS, **early_credit.INDICATORS,
-    **graduation.INDICATORS, **odds.INDICATORS, **after_hs.INDICATORS, **health.INDICATORS,
+    **pathways_.INDICATORS,
+    **credentials.INDICATORS,
+    **wbl.INDICATORS,
+    **early_credit.INDICATORS,
+    **graduation.INDICATORS,
+    **odds.INDICATORS,
+    **after_hs.INDICATORS,
+    **health.INDICATORS,
 }
 
 
@@ -61,11 +67,15 @@ def _not_submitted_note(history: History, ind: Indicator, available: dict[str, s
     else:
         text = "needs " + ", ".join(missing) if missing else ""
     if ind.inputs_also_one_of and not any(f in available for f in ind.inputs_also_one_of):
-        text += ("; " if text else "") + "needs one of " + " or ".join(label(f) for f in ind.inputs_also_one_of)
+        text += (
+            ("; " if text else "") + "needs one of " + " or ".join(label(f) for f in ind.inputs_also_one_of)
+        )
     for name, columns in ind.input_columns.items():
         lacking = [c for c in columns if c not in available.get(name, set())]
         if lacking and name in available:
-            text += ("; " if text else "") + f"column {', '.join(lacking)} of {label(name)} was left blank or out"
+            text += (
+                "; " if text else ""
+            ) + f"column {', '.join(lacking)} of {label(name)} was left blank or out"
     return f"not submitted: {text}"
 
 
@@ -78,8 +88,14 @@ def true_cells(history: History, partnership: Partnership, min_cell_size: int) -
     for ind in load_catalogue().indicators:
         available = available_inputs(history, ind)
         if not ind.is_submitted(available):
-            rows.append(status_row(ind.id, "not_submitted", _not_submitted_note(history, ind, available),
-                                   measure=main_measure(ind)))
+            rows.append(
+                status_row(
+                    ind.id,
+                    "not_submitted",
+                    _not_submitted_note(history, ind, available),
+                    measure=main_measure(ind),
+                )
+            )
             continue
         ctx.available = available
         rows.extend(COMPUTE[ind.id](ctx))
@@ -99,7 +115,9 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
     """Rows of every submitted year from the baseline year to ``year``, each from the history up to it."""
     partnership = registry.get(partnership_id)
     data_dir = Path(data_dir)
-    wanted = [y for y in submitted_years(data_dir, partnership_id) if partnership.baseline_year <= y <= int(year)]
+    wanted = [
+        y for y in submitted_years(data_dir, partnership_id) if partnership.baseline_year <= y <= int(year)
+    ]
     keys = {y: indicator_cache.year_key(data_dir, partnership, registry.min_cell_size, y) for y in wanted}
     frames = []
     subs = None  # read the files only when some year is not cached
@@ -115,8 +133,9 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
     return pd.concat(frames, ignore_index=True)
 
 
-def compute_export(data_dir, registry: Registry, partnership_id: str, year: int, *,
-                   series: pd.DataFrame | None = None) -> pd.DataFrame:
+def compute_export(
+    data_dir, registry: Registry, partnership_id: str, year: int, *, series: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Rows of ``year`` with the trend and goal columns filled on the all-learners rows and the
     gap-trend columns on the rows of the five learner breakdowns."""
     partnership = registry.get(partnership_id)

@@ -38,8 +38,9 @@ def goal_measure_row(indicator_id: str, measure: str, unit: str) -> tuple[str, s
     return ("rate", "value") if unit == "rate" else (MAIN_COUNT.get(indicator_id, "rate"), "value")
 
 
-def on_track(current: float, baseline: float, target: float, baseline_year: int, target_year: int,
-             year: int) -> bool | None:
+def on_track(
+    current: float, baseline: float, target: float, baseline_year: int, target_year: int, year: int
+) -> bool | None:
     """Whether ``current`` meets the straight line from (baseline_year, baseline) to (target_year, target) at ``year``.
 
     After the target year the line stays at the target; a goal that lowers a figure is met from below.
@@ -59,7 +60,9 @@ def _exact(r: pd.Series) -> bool:
     return r["status"] == "ok" and shown == "exact"
 
 
-def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int) -> pd.DataFrame:
+def add_goals(
+    current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int
+) -> pd.DataFrame:
     from pathways.catalogue import load_catalogue
 
     out = current.copy()
@@ -72,7 +75,11 @@ def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partners
     for goal in partnership.goals:
         unit = catalogue.get(goal.indicator).unit
         measure, column = goal_measure_row(goal.indicator, goal.measure, unit)
-        sel = (out["indicator_id"] == goal.indicator) & (out["group_type"] == "all") & (out["measure"] == measure)
+        sel = (
+            (out["indicator_id"] == goal.indicator)
+            & (out["group_type"] == "all")
+            & (out["measure"] == measure)
+        )
         if not sel.any():
             continue
         idx = out.index[sel.to_numpy()][0]
@@ -82,9 +89,16 @@ def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partners
         out.loc[idx, "goal_measure"] = goal.measure
         out.loc[idx, "goal_target"] = goal.target
         out.loc[idx, "goal_target_year"] = goal.target_year
-        base_rows = series[(series["indicator_id"] == goal.indicator) & (series["group_type"] == "all")
-                           & (series["measure"] == measure) & (series["school_year"] == b_year)] \
-            if series is not None and not series.empty else series
+        base_rows = (
+            series[
+                (series["indicator_id"] == goal.indicator)
+                & (series["group_type"] == "all")
+                & (series["measure"] == measure)
+                & (series["school_year"] == b_year)
+            ]
+            if series is not None and not series.empty
+            else series
+        )
         base = math.nan
         if base_rows is not None and not base_rows.empty and _exact(base_rows.iloc[0]):
             base = float(base_rows.iloc[0][column])
@@ -96,7 +110,9 @@ def add_goals(current: pd.DataFrame, series: pd.DataFrame, partnership: Partners
             out.loc[idx, "goal_current"] = current_pct
             if not math.isnan(current_pct) and goal.target != 0:
                 out.loc[idx, "goal_progress_share"] = current_pct / goal.target
-            out.loc[idx, "goal_on_track"] = on_track(current_pct, 0.0, goal.target, b_year, goal.target_year, year)
+            out.loc[idx, "goal_on_track"] = on_track(
+                current_pct, 0.0, goal.target, b_year, goal.target_year, year
+            )
         else:
             out.loc[idx, "goal_current"] = now
             if not math.isnan(base) and goal.target != base:

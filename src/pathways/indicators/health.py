@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathways.indicators.base import Ctx, row
 
-ITEMS = ("goal_effectiveness", "resource_use", "engagement_quality", "learner_impact", "partnership_dynamics",
-         "overall_satisfaction")
+ITEMS = (
+    "goal_effectiveness",
+    "resource_use",
+    "engagement_quality",
+    "learner_impact",
+    "partnership_dynamics",
+    "overall_satisfaction",
+)
 TYPES = ("employer", "k12", "postsecondary", "workforce", "community", "learner", "family")
 
 
@@ -13,22 +19,53 @@ def stakeholder_satisfaction(ctx: Ctx) -> list[dict]:
     """Mean and n of each item, overall and by stakeholder type; the all row is overall_satisfaction."""
     survey = ctx.other_this_year("stakeholder_survey")
     if survey.empty:
-        return [row("stakeholder_satisfaction", "mean", status="not_available",
-                    note=f"stakeholder_survey.csv has no respondents for {ctx.year}")]
+        return [
+            row(
+                "stakeholder_satisfaction",
+                "mean",
+                status="not_available",
+                note=f"stakeholder_survey.csv has no respondents for {ctx.year}",
+            )
+        ]
     answers = survey[list(ITEMS)].astype("float64")
     overall = answers["overall_satisfaction"].dropna()
     rows = []
     if len(overall):
-        rows.append(row("stakeholder_satisfaction", "mean", overall.mean(), denominator=len(overall), kind="mean",
-                        noun="respondents", note="mean answer to the overall satisfaction item (1-5)"))
+        rows.append(
+            row(
+                "stakeholder_satisfaction",
+                "mean",
+                overall.mean(),
+                denominator=len(overall),
+                kind="mean",
+                noun="respondents",
+                note="mean answer to the overall satisfaction item (1-5)",
+            )
+        )
     else:
-        rows.append(row("stakeholder_satisfaction", "mean", status="not_available",
-                        note="no respondent answered the overall satisfaction item"))
+        rows.append(
+            row(
+                "stakeholder_satisfaction",
+                "mean",
+                status="not_available",
+                note="no respondent answered the overall satisfaction item",
+            )
+        )
     for item in ITEMS:
         col = answers[item].dropna()
         if len(col):
-            rows.append(row("stakeholder_satisfaction", "mean", col.mean(), group_type="item", group_value=item,
-                            denominator=len(col), kind="mean", noun="respondents"))
+            rows.append(
+                row(
+                    "stakeholder_satisfaction",
+                    "mean",
+                    col.mean(),
+                    group_type="item",
+                    group_value=item,
+                    denominator=len(col),
+                    kind="mean",
+                    noun="respondents",
+                )
+            )
     kind = survey["stakeholder_type"].fillna("unknown").astype(str)
     stats = answers.groupby(kind.to_numpy()).agg(["mean", "count"])
     order = [t for t in TYPES if t in stats.index] + sorted(set(stats.index) - set(TYPES))
@@ -36,9 +73,20 @@ def stakeholder_satisfaction(ctx: Ctx) -> list[dict]:
         for t in order:
             n = int(stats.loc[t, (item, "count")])
             if n:
-                rows.append(row("stakeholder_satisfaction", "mean", stats.loc[t, (item, "mean")],
-                                group_type=f"stakeholder_type:{item}", group_value=t, denominator=n, kind="mean",
-                                noun="respondents", additive=True, total=f"item|{item}"))
+                rows.append(
+                    row(
+                        "stakeholder_satisfaction",
+                        "mean",
+                        stats.loc[t, (item, "mean")],
+                        group_type=f"stakeholder_type:{item}",
+                        group_value=t,
+                        denominator=n,
+                        kind="mean",
+                        noun="respondents",
+                        additive=True,
+                        total=f"item|{item}",
+                    )
+                )
     return rows
 
 

@@ -22,7 +22,7 @@ ID = "graduation_odds_by_cte"
 
 
 def odds_words(odds_ratio: float) -> str:
-    """"42% higher odds of graduating on time" from an odds ratio of 1.42 (0.8 -> "20% lower odds")."""
+    """ "42% higher odds of graduating on time" from an odds ratio of 1.42 (0.8 -> "20% lower odds")."""
     if odds_ratio >= 1:
         return f"{(odds_ratio - 1) * 100:.0f}% higher odds of graduating on time"
     return f"{(1 - odds_ratio) * 100:.0f}% lower odds of graduating on time"
@@ -30,8 +30,10 @@ def odds_words(odds_ratio: float) -> str:
 
 def _refuse(reason: str, n: float = np.nan) -> list[dict]:
     rows = [row(ID, "learners", status="not_available", note=reason)]
-    rows += [row(ID, "odds_ratio", group_type="term", group_value=t, status="not_available", note=reason)
-             for t in TERMS]
+    rows += [
+        row(ID, "odds_ratio", group_type="term", group_value=t, status="not_available", note=reason)
+        for t in TERMS
+    ]
     return rows
 
 
@@ -49,10 +51,16 @@ def design(ctx: Ctx, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     y = grads[lc].astype(float)
     courses = ctx.completed_course_count[lc]
     wbl = ctx.frames["work_based_learning"]
-    ment = wbl[(wbl["wbl_type"] == "mentorship").fillna(False).to_numpy(dtype=bool) & _as_bool(wbl["is_completed"])]
+    ment = wbl[
+        (wbl["wbl_type"] == "mentorship").fillna(False).to_numpy(dtype=bool) & _as_bool(wbl["is_completed"])
+    ]
     mentored = ctx.mask(ment["lc"].to_numpy())[lc]
-    cols = [np.ones(len(lc)), ((courses >= 2) & (courses <= 4)).astype(float), (courses >= 5).astype(float),
-            mentored.astype(float)]
+    cols = [
+        np.ones(len(lc)),
+        ((courses >= 2) & (courses <= 4)).astype(float),
+        (courses >= 5).astype(float),
+        mentored.astype(float),
+    ]
     names = ["const", *TERMS]
     for g in LEARNER_GROUPS:
         codes, labels = ctx.group_codes[g]
@@ -74,7 +82,9 @@ def design(ctx: Ctx, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     return y, np.column_stack(cols), names
 
 
-def _estimable(y: np.ndarray, x: np.ndarray, min_cell_size: int) -> tuple[np.ndarray, dict[str, str], str | None]:
+def _estimable(
+    y: np.ndarray, x: np.ndarray, min_cell_size: int
+) -> tuple[np.ndarray, dict[str, str], str | None]:
     """Which learners the model keeps, the terms it cannot estimate (with why), and a refusal.
 
     A term whose learners all had the same outcome has no finite odds ratio (its estimate runs
@@ -87,12 +97,17 @@ def _estimable(y: np.ndarray, x: np.ndarray, min_cell_size: int) -> tuple[np.nda
     dropped: dict[str, str] = {}
     while True:
         courses_ref = keep & (x[:, 1] == 0) & (x[:, 2] == 0)
-        for ref, words in ((courses_ref, "learners with 0-1 completed CTE courses"),
-                           (keep & (x[:, 3] == 0), "learners without a completed mentorship")):
+        for ref, words in (
+            (courses_ref, "learners with 0-1 completed CTE courses"),
+            (keep & (x[:, 3] == 0), "learners without a completed mentorship"),
+        ):
             graduated = int((ref & (y == 1)).sum())
             if graduated in (0, int(ref.sum())):
-                how = "all had the same outcome" if ref.sum() >= min_cell_size else \
-                    f"are fewer than {min_cell_size}"
+                how = (
+                    "all had the same outcome"
+                    if ref.sum() >= min_cell_size
+                    else f"are fewer than {min_cell_size}"
+                )
                 return keep, dropped, f"not estimated: the comparison group ({words}) {how}"
         changed = False
         for j, term in enumerate(TERMS, start=1):
@@ -104,10 +119,15 @@ def _estimable(y: np.ndarray, x: np.ndarray, min_cell_size: int) -> tuple[np.nda
                 dropped[term] = f"{TERM_WORDS[term]}: not estimated, no learner in the cohort has it"
             elif graduated in (0, count):
                 outcome = "graduated on time" if graduated else "did not graduate on time"
-                who = f"all of its learners {outcome}" if count >= min_cell_size else \
-                    f"fewer than {min_cell_size} learners have it, all with the same outcome"
-                dropped[term] = (f"{TERM_WORDS[term]}: not estimable ({who}, so its odds have no finite "
-                                 "estimate); the other odds ratios are estimated without these learners")
+                who = (
+                    f"all of its learners {outcome}"
+                    if count >= min_cell_size
+                    else f"fewer than {min_cell_size} learners have it, all with the same outcome"
+                )
+                dropped[term] = (
+                    f"{TERM_WORDS[term]}: not estimable ({who}, so its odds have no finite "
+                    "estimate); the other odds ratios are estimated without these learners"
+                )
                 keep &= ~exposed
                 changed = True
         if not changed:
@@ -151,16 +171,22 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
         y, x, _ = design(ctx, keep)
         n = len(y)
         if n < MIN_MODEL_N:
-            return _refuse(f"not estimated: fewer than {MIN_MODEL_N} learners remain once the terms that cannot "
-                           "be estimated are left out")
+            return _refuse(
+                f"not estimated: fewer than {MIN_MODEL_N} learners remain once the terms that cannot "
+                "be estimated are left out"
+            )
     # 2x2 of term x outcome against the term's reference group (0-1 courses, or no mentorship)
     courses_ref = (x[:, 1] == 0) & (x[:, 2] == 0)
     cells = {}
     for j, term in enumerate(TERMS, start=1):
         exposed = x[:, j] == 1
         reference = courses_ref if j in (1, 2) else ~exposed
-        cells[term] = min(int((exposed & (y == 1)).sum()), int((exposed & (y == 0)).sum()),
-                          int((reference & (y == 1)).sum()), int((reference & (y == 0)).sum()))
+        cells[term] = min(
+            int((exposed & (y == 1)).sum()),
+            int((exposed & (y == 0)).sum()),
+            int((reference & (y == 1)).sum()),
+            int((reference & (y == 0)).sum()),
+        )
     keep_cols = [0] + [j for j in range(1, 4) if TERMS[j - 1] not in dropped] + list(range(4, x.shape[1]))
     # Binary covariates give few distinct rows: fitting the binomial model on the distinct
     # patterns (successes of trials) gives the same estimates and standard errors as the
@@ -178,8 +204,9 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
             return _refuse(f"the model did not converge ({reason})")
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
         return _refuse("the model did not converge (perfect separation)")
-    if not bool(getattr(result, "converged", True)) or any(issubclass(w.category, ConvergenceWarning)
-                                                             for w in caught):
+    if not bool(getattr(result, "converged", True)) or any(
+        issubclass(w.category, ConvergenceWarning) for w in caught
+    ):
         return _refuse("the model did not converge")
     if np.linalg.matrix_rank(patterns) < patterns.shape[1]:
         return _refuse("the model did not converge (a singular design)")
@@ -190,15 +217,35 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
     rows = [row(ID, "learners", float(n), kind="count", note=None)]
     for j, term in enumerate(TERMS, start=1):
         if term in dropped:
-            rows.append(row(ID, "odds_ratio", group_type="term", group_value=term, status="not_available",
-                            note=dropped[term]))
+            rows.append(
+                row(
+                    ID,
+                    "odds_ratio",
+                    group_type="term",
+                    group_value=term,
+                    status="not_available",
+                    note=dropped[term],
+                )
+            )
             continue
         pos = keep_cols.index(j)
         odds_ratio = float(np.exp(params[pos]))
         low, high = np.exp(ci[pos])
-        rows.append(row(ID, "odds_ratio", odds_ratio, group_type="term", group_value=term, denominator=float(n),
-                        ci_low=low, ci_high=high, kind="odds", cell_n=cells[term],
-                        note=f"{TERM_WORDS[term]}: {odds_words(odds_ratio)}"))
+        rows.append(
+            row(
+                ID,
+                "odds_ratio",
+                odds_ratio,
+                group_type="term",
+                group_value=term,
+                denominator=float(n),
+                ci_low=low,
+                ci_high=high,
+                kind="odds",
+                cell_n=cells[term],
+                note=f"{TERM_WORDS[term]}: {odds_words(odds_ratio)}",
+            )
+        )
     return rows
 
 

@@ -18,13 +18,23 @@ def participants(ctx: Ctx) -> np.ndarray:
 
 
 def cte_participation(ctx: Ctx) -> list[dict]:
-    return ctx.rate_rows("cte_participation", ctx.pop, participants(ctx), ctx.groups("cte_participation"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
+    return ctx.rate_rows(
+        "cte_participation",
+        ctx.pop,
+        participants(ctx),
+        ctx.groups("cte_participation"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
 
 
 def cte_concentration(ctx: Ctx) -> list[dict]:
-    return ctx.rate_rows("cte_concentration", ctx.pop, ctx.pop & ctx.concentrator, ctx.groups("cte_concentration"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
+    return ctx.rate_rows(
+        "cte_concentration",
+        ctx.pop,
+        ctx.pop & ctx.concentrator,
+        ctx.groups("cte_concentration"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
 
 
 def high_demand_participation(ctx: Ctx) -> list[dict]:
@@ -33,8 +43,13 @@ def high_demand_participation(ctx: Ctx) -> list[dict]:
     done = _completed_this_year(ctx)
     in_high = done["pathway_id"].isin(high).fillna(False).to_numpy(dtype=bool)
     part = participants(ctx)
-    return ctx.rate_rows("high_demand_participation", part, part & ctx.mask(done["lc"].to_numpy()[in_high]),
-                         ctx.groups("high_demand_participation"), empty_note=f"no CTE participants in {ctx.year}")
+    return ctx.rate_rows(
+        "high_demand_participation",
+        part,
+        part & ctx.mask(done["lc"].to_numpy()[in_high]),
+        ctx.groups("high_demand_participation"),
+        empty_note=f"no CTE participants in {ctx.year}",
+    )
 
 
 def nontraditional_concentration(ctx: Ctx) -> list[dict]:
@@ -59,16 +74,26 @@ def nontraditional_concentration(ctx: Ctx) -> list[dict]:
     match = learner_sex == pair_gender
     den = ctx.mask(pairs["lc"].to_numpy())
     num = ctx.mask(pairs["lc"].to_numpy()[match])
-    return ctx.rate_rows("nontraditional_concentration", den, num, ctx.groups("nontraditional_concentration"),
-                         empty_note=f"no concentrators in pathways with a nontraditional gender in {ctx.year}")
+    return ctx.rate_rows(
+        "nontraditional_concentration",
+        den,
+        num,
+        ctx.groups("nontraditional_concentration"),
+        empty_note=f"no concentrators in pathways with a nontraditional gender in {ctx.year}",
+    )
 
 
 def icap_completion(ctx: Ctx) -> list[dict]:
     """Learners 9-12 with has_icap; a blank has_icap counts as not completed (no plan on record)."""
     ly = ctx.learners_y
     has = ctx.mask(ly["lc"].to_numpy()[_as_bool(ly["has_icap"])])
-    return ctx.rate_rows("icap_completion", ctx.pop, ctx.pop & has, ctx.groups("icap_completion"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
+    return ctx.rate_rows(
+        "icap_completion",
+        ctx.pop,
+        ctx.pop & has,
+        ctx.groups("icap_completion"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
 
 
 INDICATORS = {

@@ -23,9 +23,19 @@ NO_TREND_MEASURES = ("odds_ratio",)
 NO_TREND_INDICATORS = ("graduation_odds_by_cte",)
 TREND_GROUP_TYPES = ("all", "population")
 TREND_COLUMNS = (
-    "baseline_year", "prior_year", "baseline_value", "prior_value", "change_from_baseline_pp",
-    "change_from_prior_pp", "change_from_baseline_pct", "change_from_prior_pct", "change_from_baseline_diff",
-    "change_from_prior_diff", "baseline_numerator", "prior_numerator", "numerator_change_from_baseline_pct",
+    "baseline_year",
+    "prior_year",
+    "baseline_value",
+    "prior_value",
+    "change_from_baseline_pp",
+    "change_from_prior_pp",
+    "change_from_baseline_pct",
+    "change_from_prior_pct",
+    "change_from_baseline_diff",
+    "change_from_prior_diff",
+    "baseline_numerator",
+    "prior_numerator",
+    "numerator_change_from_baseline_pct",
     "numerator_change_from_prior_pct",
 )
 GAP_TREND_COLUMNS = ("gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp")
@@ -58,7 +68,7 @@ def change_column(measure: str, against: str) -> str:
 
 
 def change_label(change_value: float, measure: str, since: int) -> str | None:
-    """"up 5.2 points since 2019", "52% increase since 2019", "5.0x since 2019", "no change since 2019".
+    """ "up 5.2 points since 2019", "52% increase since 2019", "5.0x since 2019", "no change since 2019".
 
     ``change_value`` is in the measure's unit (see :func:`change`).
     """
@@ -89,8 +99,11 @@ def _missing(value: object) -> bool:
 
 def _exact(frame: pd.DataFrame) -> pd.Series:
     """Rows a later year may be compared with: status ok and shown exactly."""
-    shown = frame["shown_as"] if "shown_as" in frame else pd.Series(
-        np.where(frame["suppressed"].astype(bool), "suppressed", "exact"), index=frame.index)
+    shown = (
+        frame["shown_as"]
+        if "shown_as" in frame
+        else pd.Series(np.where(frame["suppressed"].astype(bool), "suppressed", "exact"), index=frame.index)
+    )
     return (frame["status"] == "ok") & (shown == "exact")
 
 
@@ -106,11 +119,18 @@ def add_trends(current: pd.DataFrame, series: pd.DataFrame, baseline_year: int, 
     earlier = usable[usable["school_year"] < year]
     prior_year = int(earlier["school_year"].max()) if not earlier.empty else None
     exact = _exact(usable)
-    past = {(r.indicator_id, r.measure, r.group_type, r.group_value, int(r.school_year)):
-            (r.value, r.numerator) if ok else (np.nan, np.nan)
-            for r, ok in zip(usable.itertuples(), exact, strict=True)}
-    target = out["group_type"].isin(TREND_GROUP_TYPES) & _exact(out) \
-        & ~out["measure"].isin(NO_TREND_MEASURES) & ~out["indicator_id"].isin(NO_TREND_INDICATORS)
+    past = {
+        (r.indicator_id, r.measure, r.group_type, r.group_value, int(r.school_year)): (r.value, r.numerator)
+        if ok
+        else (np.nan, np.nan)
+        for r, ok in zip(usable.itertuples(), exact, strict=True)
+    }
+    target = (
+        out["group_type"].isin(TREND_GROUP_TYPES)
+        & _exact(out)
+        & ~out["measure"].isin(NO_TREND_MEASURES)
+        & ~out["indicator_id"].isin(NO_TREND_INDICATORS)
+    )
     for idx in out.index[target.to_numpy()]:
         r = out.loc[idx]
         key = (r["indicator_id"], r["measure"], r["group_type"], r["group_value"])
@@ -128,10 +148,13 @@ def add_trends(current: pd.DataFrame, series: pd.DataFrame, baseline_year: int, 
             out.loc[idx, change_column(measure, name)] = change(r["value"], value, measure)
             if measure == "rate":
                 out.loc[idx, f"{name}_numerator"] = numerator
-                out.loc[idx, f"numerator_change_from_{name}_pct"] = relative_change_pct(r["numerator"], numerator)
+                out.loc[idx, f"numerator_change_from_{name}_pct"] = relative_change_pct(
+                    r["numerator"], numerator
+                )
         if year > baseline_year:
-            out.loc[idx, "change_label"] = change_label(out.loc[idx, change_column(measure, "baseline")], measure,
-                                                         baseline_year)
+            out.loc[idx, "change_label"] = change_label(
+                out.loc[idx, change_column(measure, "baseline")], measure, baseline_year
+            )
     return out
 
 
@@ -153,7 +176,9 @@ def gap_trend(gap_now: float, gap_baseline: float, margin: float) -> str | None:
     return "no_clear_change"
 
 
-def add_gap_trends(current: pd.DataFrame, series: pd.DataFrame, baseline_year: int, year: int) -> pd.DataFrame:
+def add_gap_trends(
+    current: pd.DataFrame, series: pd.DataFrame, baseline_year: int, year: int
+) -> pd.DataFrame:
     """Fill the gap-trend columns of every exact row with a gap, against the same group's gap at baseline.
 
     The change's margin of error combines the two years' margins as independent estimates
@@ -167,8 +192,10 @@ def add_gap_trends(current: pd.DataFrame, series: pd.DataFrame, baseline_year: i
     if series is None or series.empty or year <= baseline_year:
         return out
     base = series[(series["school_year"] == baseline_year) & series["gap_pp"].notna() & _exact(series)]
-    gaps = {(r.indicator_id, r.measure, r.group_type, r.group_value): (r.gap_pp, r.gap_moe_pp)
-            for r in base.itertuples()}
+    gaps = {
+        (r.indicator_id, r.measure, r.group_type, r.group_value): (r.gap_pp, r.gap_moe_pp)
+        for r in base.itertuples()
+    }
     target = out["gap_pp"].notna() & _exact(out)
     for idx in out.index[target.to_numpy()]:
         r = out.loc[idx]

@@ -7,8 +7,16 @@ import pandas as pd
 from pathways.indicators.base import Ctx, _as_bool, row, status_row
 from pathways.indicators.credentials import graduating_concentrators
 
-WBL_TYPES = ["career_exploration_event", "job_shadow", "mentorship", "internship", "clinical_placement",
-             "pre_apprenticeship", "apprenticeship", "school_based_enterprise"]
+WBL_TYPES = [
+    "career_exploration_event",
+    "job_shadow",
+    "mentorship",
+    "internship",
+    "clinical_placement",
+    "pre_apprenticeship",
+    "apprenticeship",
+    "school_based_enterprise",
+]
 
 
 def _completed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -17,9 +25,13 @@ def _completed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def wbl_participation(ctx: Ctx) -> list[dict]:
     done = _completed(ctx.this_year("work_based_learning"))
-    return ctx.rate_rows("wbl_participation", ctx.pop, ctx.pop & ctx.mask(done["lc"].to_numpy()),
-                         ctx.groups("wbl_participation"),
-                         empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}")
+    return ctx.rate_rows(
+        "wbl_participation",
+        ctx.pop,
+        ctx.pop & ctx.mask(done["lc"].to_numpy()),
+        ctx.groups("wbl_participation"),
+        empty_note=f"no learners in grades 9-12 in learners.csv of {ctx.year}",
+    )
 
 
 def wbl_by_type(ctx: Ctx) -> list[dict]:
@@ -32,25 +44,48 @@ def wbl_by_type(ctx: Ctx) -> list[dict]:
     learners_all = done["lc"].nunique()
     rows = [
         row("wbl_by_type", "learners", learners_all, kind="count"),
-        row("wbl_by_type", "employers", done["employer_id"].dropna().nunique(), kind="derived",
-            cell_n=learners_all, parent="learners"),
+        row(
+            "wbl_by_type",
+            "employers",
+            done["employer_id"].dropna().nunique(),
+            kind="derived",
+            cell_n=learners_all,
+            parent="learners",
+        ),
     ]
     learners = done.groupby("wbl_type", observed=True)["lc"].nunique()
-    employers = done.dropna(subset=["employer_id"]).groupby("wbl_type", observed=True)["employer_id"].nunique()
+    employers = (
+        done.dropna(subset=["employer_id"]).groupby("wbl_type", observed=True)["employer_id"].nunique()
+    )
     order = [t for t in WBL_TYPES if t in learners.index] + sorted(set(learners.index) - set(WBL_TYPES))
     for t in order:
         n = int(learners.get(t, 0))
         rows.append(row("wbl_by_type", "learners", n, group_type="wbl_type", group_value=t, kind="count"))
-        rows.append(row("wbl_by_type", "employers", int(employers.get(t, 0)), group_type="wbl_type", group_value=t,
-                        kind="derived", cell_n=n, parent="learners"))
+        rows.append(
+            row(
+                "wbl_by_type",
+                "employers",
+                int(employers.get(t, 0)),
+                group_type="wbl_type",
+                group_value=t,
+                kind="derived",
+                cell_n=n,
+                parent="learners",
+            )
+        )
     return rows
 
 
 def concentrator_wbl(ctx: Ctx) -> list[dict]:
     den = graduating_concentrators(ctx)
     done = _completed(ctx.frames["work_based_learning"])  # every year so far: "in high school"
-    return ctx.rate_rows("concentrator_wbl", den, den & ctx.mask(done["lc"].to_numpy()), ctx.groups("concentrator_wbl"),
-                         empty_note=f"no graduating concentrators in cohort {ctx.year}")
+    return ctx.rate_rows(
+        "concentrator_wbl",
+        den,
+        den & ctx.mask(done["lc"].to_numpy()),
+        ctx.groups("concentrator_wbl"),
+        empty_note=f"no graduating concentrators in cohort {ctx.year}",
+    )
 
 
 def teacher_externships(ctx: Ctx) -> list[dict]:
@@ -59,8 +94,15 @@ def teacher_externships(ctx: Ctx) -> list[dict]:
     teachers = float(ext["participant_count"].fillna(0).sum())
     return [
         row("teacher_externships", "teachers", teachers, kind="count", noun="teachers"),
-        row("teacher_externships", "employers", ext["employer_id"].dropna().nunique(), kind="derived",
-            noun="teachers", cell_n=teachers, parent="teachers"),
+        row(
+            "teacher_externships",
+            "employers",
+            ext["employer_id"].dropna().nunique(),
+            kind="derived",
+            noun="teachers",
+            cell_n=teachers,
+            parent="teachers",
+        ),
     ]
 
 
@@ -82,12 +124,25 @@ def employer_engagement(ctx: Ctx) -> list[dict]:
     for activity in ("hire_of_graduate", "critical_job_filled"):
         measure = "hires_of_graduate" if activity == "hire_of_graduate" else activity
         if act is None:
-            rows.append(status_row("employer_engagement", "not_submitted",
-                                   f"employer_activity.csv was not submitted for {ctx.year}", measure=measure))
+            rows.append(
+                status_row(
+                    "employer_engagement",
+                    "not_submitted",
+                    f"employer_activity.csv was not submitted for {ctx.year}",
+                    measure=measure,
+                )
+            )
             continue
         part = act[(act["activity"] == activity).fillna(False).to_numpy(dtype=bool)]
-        rows.append(row("employer_engagement", measure, float(part["participant_count"].fillna(0).sum()),
-                        kind="count", noun="people"))
+        rows.append(
+            row(
+                "employer_engagement",
+                measure,
+                float(part["participant_count"].fillna(0).sum()),
+                kind="count",
+                noun="people",
+            )
+        )
     return rows
 
 
@@ -98,4 +153,3 @@ INDICATORS = {
     "teacher_externships": teacher_externships,
     "employer_engagement": employer_engagement,
 }
-

@@ -23,6 +23,14 @@ from pathways.validation.report import Finding, GateResult  # noqa: E402
 from pathways.validation.suites import drifted_suites, regenerate_suites, write_suites  # noqa: E402
 
 __all__ = [
-    "Finding", "GateRefused", "GateResult", "drifted_suites", "gate_history", "regenerate_suites",
-    "require_history_pass", "require_pass", "validate_submission", "write_suites",
+    "Finding",
+    "GateRefused",
+    "GateResult",
+    "drifted_suites",
+    "gate_history",
+    "regenerate_suites",
+    "require_history_pass",
+    "require_pass",
+    "validate_submission",
+    "write_suites",
 ]

@@ -21,8 +21,9 @@ from pathways.validation.report import GateResult
 LOCAL_FOLDER_ID = "local-folder"
 
 
-def run_validate(target: str, year: int | str | None, data_dir: Path, registry_path: Path, out_dir: Path,
-                 as_json: bool) -> int:
+def run_validate(
+    target: str, year: int | str | None, data_dir: Path, registry_path: Path, out_dir: Path, as_json: bool
+) -> int:
     """Validate a partnership (one year, or all years) or a folder of CSV files; print the clerk report.
 
     Results that cannot be written (read-only or full ``out_dir``) still print, then exit 2.
@@ -37,20 +38,29 @@ def run_validate(target: str, year: int | str | None, data_dir: Path, registry_p
     for pid, y, folder, history in jobs:
         docs = Path(out_dir) / "validation" / (pid or LOCAL_FOLDER_ID) / str(y)
         try:
-            results[y] = validate_submission(folder, y, partnership_id=pid, history_dir=history,
-                                             docs_dir=None if not_written else docs)
+            results[y] = validate_submission(
+                folder, y, partnership_id=pid, history_dir=history, docs_dir=None if not_written else docs
+            )
         except OutputNotWritten as exc:
             results[y], not_written = exc.result, exc
         except PathwaysError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:  # anything the gate's own messages did not foresee
-            print(f"error: {io_error(exc, 'validate', 'check that the data folder is readable.')}", file=sys.stderr)
+            print(
+                f"error: {io_error(exc, 'validate', 'check that the data folder is readable.')}",
+                file=sys.stderr,
+            )
             return 2
     if as_json:
-        payload = (next(iter(results.values())).to_dict() if len(results) == 1 else
-                   {"passed": all(r.passed for r in results.values()),
-                    "years": {str(y): r.to_dict() for y, r in results.items()}})
+        payload = (
+            next(iter(results.values())).to_dict()
+            if len(results) == 1
+            else {
+                "passed": all(r.passed for r in results.values()),
+                "years": {str(y): r.to_dict() for y, r in results.items()},
+            }
+        )
         print(json.dumps(payload, indent=2))
     else:
         print("\n\n".join(r.render_text() for r in results.values()))
@@ -68,7 +78,9 @@ def _plan(target: str, year: int | str | None, data_dir: Path, registry_path: Pa
     folder = Path(target)
     # A folder wins unless the name is also a partnership with data (``pathways validate 2024``
     # run inside ``<data>/<pid>`` means the folder ``2024``).
-    if folder.is_dir() and not (re.fullmatch(PARTNERSHIP_ID_PATTERN, target) and (data_dir / target).is_dir()):
+    if folder.is_dir() and not (
+        re.fullmatch(PARTNERSHIP_ID_PATTERN, target) and (data_dir / target).is_dir()
+    ):
         return [_folder_job(folder, year)]
     if not re.fullmatch(PARTNERSHIP_ID_PATTERN, target):
         raise PathwaysError(f"{target!r} is neither a partnership id nor a folder of CSV files")
@@ -93,7 +105,9 @@ def _plan(target: str, year: int | str | None, data_dir: Path, registry_path: Pa
 def _folder_job(folder: Path, year: int | str | None):
     if year is None:
         if not is_year_text(folder.name):
-            raise PathwaysError(f"give the school year: the folder name {folder.name!r} is not a year such as 2024")
+            raise PathwaysError(
+                f"give the school year: the folder name {folder.name!r} is not a year such as 2024"
+            )
         year = folder.name
     y = check_year(year)
     parent = folder.resolve().parent
@@ -112,7 +126,9 @@ def run_regenerate_suites(directory: Path | None = None) -> int:
     try:
         print(regenerate_suites(directory or DEFAULT_SUITES_DIR))
     except OSError as exc:
-        print(f"error: {io_error(exc, 'write the suites to', 'make the validations/ folder writable.')}",
-              file=sys.stderr)
+        print(
+            f"error: {io_error(exc, 'write the suites to', 'make the validations/ folder writable.')}",
+            file=sys.stderr,
+        )
         return 2
     return 0

@@ -83,14 +83,20 @@ class OnceCheck:
 
     @property
     def expected(self) -> str:
-        return (f"a {self.column} that no earlier year's {self.file}.csv holds with {self.when_column} "
-                f"{' or '.join(self.when_values)} (a learner graduates in one cohort only)")
+        return (
+            f"a {self.column} that no earlier year's {self.file}.csv holds with {self.when_column} "
+            f"{' or '.join(self.when_values)} (a learner graduates in one cohort only)"
+        )
 
 
 def once_checks() -> list[OnceCheck]:
     """Every once-across-years rule the dictionary declares."""
-    return [OnceCheck(name, col.name, col.graduates_once.column, tuple(col.graduates_once.values))
-            for name, spec in load_dictionary().files.items() for col in spec.columns if col.graduates_once]
+    return [
+        OnceCheck(name, col.name, col.graduates_once.column, tuple(col.graduates_once.values))
+        for name, spec in load_dictionary().files.items()
+        for col in spec.columns
+        if col.graduates_once
+    ]
 
 
 def reference_checks() -> list[ReferenceCheck]:
@@ -111,24 +117,41 @@ def build_cross_file_suite():
 
     expectations = [
         gx.expectations.ExpectColumnValuesToBeInSet(
-            column=ref.table_column, value_set=[True],
-            meta={"file": f"{ref.file}.csv", "column": ref.column, "check": ref.check, "expected": ref.expected,
-                  "references": f"{ref.target_file}.csv:{ref.target_column}", "scope": ref.scope},
+            column=ref.table_column,
+            value_set=[True],
+            meta={
+                "file": f"{ref.file}.csv",
+                "column": ref.column,
+                "check": ref.check,
+                "expected": ref.expected,
+                "references": f"{ref.target_file}.csv:{ref.target_column}",
+                "scope": ref.scope,
+            },
         )
         for ref in reference_checks()
     ] + [
         gx.expectations.ExpectColumnValuesToBeInSet(
-            column=once.table_column, value_set=[True],
-            meta={"file": f"{once.file}.csv", "column": once.column, "check": once.check, "expected": once.expected,
-                  "when": {once.when_column: list(once.when_values)}, "scope": once.scope},
+            column=once.table_column,
+            value_set=[True],
+            meta={
+                "file": f"{once.file}.csv",
+                "column": once.column,
+                "check": once.check,
+                "expected": once.expected,
+                "when": {once.when_column: list(once.when_values)},
+                "scope": once.scope,
+            },
         )
         for once in once_checks()
     ]
     return gx.ExpectationSuite(
-        name=f"{SUITE_PREFIX}.{CROSS_FILE_SUITE}", expectations=expectations,
-        meta={"generated_from": "src/pathways/data_dictionary.yml (references)",
-              "table": "one row per row of each referencing file; one column per reference check: "
-                       "True found, False orphan, null not applicable"},
+        name=f"{SUITE_PREFIX}.{CROSS_FILE_SUITE}",
+        expectations=expectations,
+        meta={
+            "generated_from": "src/pathways/data_dictionary.yml (references)",
+            "table": "one row per row of each referencing file; one column per reference check: "
+            "True found, False orphan, null not applicable",
+        },
     )
 
 
@@ -146,8 +169,11 @@ def build_cross_file_table(
     """
     checks = reference_checks()
     onces = once_checks()
-    referencing = [name for name in dict.fromkeys([*(c.file for c in checks), *(c.file for c in onces)])
-                   if name in frames]
+    referencing = [
+        name
+        for name in dict.fromkeys([*(c.file for c in checks), *(c.file for c in onces)])
+        if name in frames
+    ]
     sizes = [len(frames[name]) for name in referencing]
     total = int(sum(sizes))
     offsets = dict(zip(referencing, np.cumsum([0, *sizes])[:-1].tolist(), strict=True))
@@ -156,8 +182,8 @@ def build_cross_file_table(
     row_col = np.empty(total, dtype=np.int64)
     for name in referencing:
         start, n = offsets[name], len(frames[name])
-        file_col[start:start + n] = f"{name}.csv"
-        row_col[start:start + n] = frames[name].index.to_numpy()
+        file_col[start : start + n] = f"{name}.csv"
+        row_col[start : start + n] = frames[name].index.to_numpy()
     table: dict[str, object] = {"file": pd.Categorical(file_col), "row": row_col}
     skipped = []
     # Several checks look up the same keys (learner_id of learners.csv): build each set once.
@@ -177,8 +203,8 @@ def build_cross_file_table(
                 start, n = offsets[ref.file], len(column)
                 filled = column.notna().to_numpy()
                 found = _isin(column, value_sets[target])
-                values[start:start + n] = found
-                mask[start:start + n] = ~filled
+                values[start : start + n] = found
+                mask[start : start + n] = ~filled
         table[ref.table_column] = pd.arrays.BooleanArray(values, mask)
     for once in onces:
         values = np.ones(total, dtype=bool)
@@ -190,10 +216,11 @@ def build_cross_file_table(
             else:
                 earlier = earlier_keys.get(once.key, pd.Index([]))
                 start, n = offsets[once.file], len(frame)
-                applies = (frame[once.column].notna().to_numpy(bool)
-                           & _isin(frame[once.when_column], pa.array(list(once.when_values), pa.string())))
-                values[start:start + n] = ~_isin(frame[once.column], _value_set(earlier))
-                mask[start:start + n] = ~applies
+                applies = frame[once.column].notna().to_numpy(bool) & _isin(
+                    frame[once.when_column], pa.array(list(once.when_values), pa.string())
+                )
+                values[start : start + n] = ~_isin(frame[once.column], _value_set(earlier))
+                mask[start : start + n] = ~applies
         table[once.table_column] = pd.arrays.BooleanArray(values, mask)
     return pd.DataFrame(table, index=pd.RangeIndex(total)), skipped
 
@@ -223,8 +250,9 @@ def _isin(column: pd.Series, value_set: pa.Array) -> np.ndarray:
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _target_keys(ref: ReferenceCheck, frames: dict[str, pd.DataFrame],
-                 earlier_keys: dict[tuple[str, str], pd.Index] | None) -> pd.Index | None:
+def _target_keys(
+    ref: ReferenceCheck, frames: dict[str, pd.DataFrame], earlier_keys: dict[tuple[str, str], pd.Index] | None
+) -> pd.Index | None:
     this_year = pd.Index([])
     target = frames.get(ref.target_file)
     if target is not None and ref.target_column in target.columns:

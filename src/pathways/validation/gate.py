@@ -47,8 +47,14 @@ from pathways.validation.screen import build_screen, screen_frame
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 # Values GX puts into results; none of them may leave the gate.
-_VALUE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "unexpected_list", "unexpected_rows",
-               "observed_value_list", "details")
+_VALUE_KEYS = (
+    "partial_unexpected_list",
+    "partial_unexpected_counts",
+    "unexpected_list",
+    "unexpected_rows",
+    "observed_value_list",
+    "details",
+)
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_ROWS_SHOWN}
 FAST_FORMAT = {"result_format": "BOOLEAN_ONLY"}
 ROW_CHANGE_WARN = 0.5  # a file's row count moved more than 50% from the prior year
@@ -82,6 +88,7 @@ def refusal_message(refused: list[GateResult]) -> str:
 
 
 # --------------------------------------------------------------------------- GX plumbing
+
 
 @cache
 def _batch_definition():
@@ -117,13 +124,18 @@ def _passes_screen(name: str, frame: pd.DataFrame, year: int) -> bool:
 
     screen = _screen(name, tuple(frame.columns), year)
     parameters = suites.parameters_for_year(year)
-    batches = [(screen.table_expectations, pd.DataFrame(columns=frame.columns)),
-               (screen.expectations, screen_frame(frame, screen))]
+    batches = [
+        (screen.table_expectations, pd.DataFrame(columns=frame.columns)),
+        (screen.expectations, screen_frame(frame, screen)),
+    ]
     for expectations, data in batches:
         if expectations:
             batch = _batch_definition().get_batch(batch_parameters={"dataframe": data})
-            result = batch.validate(gx.ExpectationSuite(name=f"{name}.screen", expectations=list(expectations)),
-                                    result_format=FAST_FORMAT, expectation_parameters=parameters)
+            result = batch.validate(
+                gx.ExpectationSuite(name=f"{name}.screen", expectations=list(expectations)),
+                result_format=FAST_FORMAT,
+                expectation_parameters=parameters,
+            )
             if not result.success:
                 return False
     return True
@@ -161,8 +173,12 @@ def _run_suite(name: str, frame: pd.DataFrame, year: int):
     result = batch.validate(run_suite, result_format=FAST_FORMAT, expectation_parameters=parameters)
     failed = [r for r in result.results if not r.success]
     if failed:
-        detail_suite = gx.ExpectationSuite(name=suite.name, expectations=[r.expectation_config for r in failed])
-        detailed = batch.validate(detail_suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
+        detail_suite = gx.ExpectationSuite(
+            name=suite.name, expectations=[r.expectation_config for r in failed]
+        )
+        detailed = batch.validate(
+            detail_suite, result_format=RESULT_FORMAT, expectation_parameters=parameters
+        )
         by_key = {_result_key(r): r for r in detailed.results}
         result.results = [by_key.get(_result_key(r), r) if not r.success else r for r in result.results]
     return result
@@ -203,34 +219,58 @@ def _findings(validation_result, row_of_index=None) -> list[Finding]:
         result = r.result or {}
         count = int(result.get("unexpected_count") or 0)
         index = [i for i in result.get("partial_unexpected_index_list") or [] if isinstance(i, int | float)]
-        rows = [int(row_of_index[int(i)]) for i in index] if row_of_index is not None else [int(i) for i in index]
+        rows = (
+            [int(row_of_index[int(i)]) for i in index]
+            if row_of_index is not None
+            else [int(i) for i in index]
+        )
         if meta.get("check") == "required_column":
             missing = ((result.get("details") or {}).get("mismatched") or {}).get("missing") or []
-            out.extend(Finding(meta["file"], column, "required_column", meta["expected"], 0, []) for column in missing)
+            out.extend(
+                Finding(meta["file"], column, "required_column", meta["expected"], 0, [])
+                for column in missing
+            )
             continue
         if r.exception_info and r.exception_info.get("raised_exception"):
-            out.append(Finding(meta.get("file", "?"), meta.get("column"), meta.get("check", "check_failed"),
-                               meta.get("expected", ""), 0, [],
-                               f"{meta.get('file', '?')}, column {meta.get('column')}: the check "
-                               f"{meta.get('check')} could not run; please report this to the analyst."))
+            out.append(
+                Finding(
+                    meta.get("file", "?"),
+                    meta.get("column"),
+                    meta.get("check", "check_failed"),
+                    meta.get("expected", ""),
+                    0,
+                    [],
+                    f"{meta.get('file', '?')}, column {meta.get('column')}: the check "
+                    f"{meta.get('check')} could not run; please report this to the analyst.",
+                )
+            )
             continue
-        out.append(Finding(meta["file"], meta.get("column"), meta["check"], meta["expected"], count, sorted(rows)))
+        out.append(
+            Finding(meta["file"], meta.get("column"), meta["check"], meta["expected"], count, sorted(rows))
+        )
     return out
 
 
 def _refusal_finding(exc: FileRefused) -> Finding:
     message = str(exc)
-    return Finding(exc.path.name, exc.column, exc.check, "a readable UTF-8 CSV file without personal data",
-                   0, [], message if message.endswith(".") else message + ".")
+    return Finding(
+        exc.path.name,
+        exc.column,
+        exc.check,
+        "a readable UTF-8 CSV file without personal data",
+        0,
+        [],
+        message if message.endswith(".") else message + ".",
+    )
 
 
 # --------------------------------------------------------------------------- history helpers
 
 
-
 @cache
-def _key_column(path: str, size: int, mtime_ns: int, column: str,
-                where: tuple[str, tuple[str, ...]] | None = None) -> pd.Index | None:
+def _key_column(
+    path: str, size: int, mtime_ns: int, column: str, where: tuple[str, tuple[str, ...]] | None = None
+) -> pd.Index | None:
     """Distinct values of one column of an earlier year's file (``None`` when unreadable), of
     the rows whose ``where[0]`` column is one of ``where[1]`` when given."""
     try:
@@ -245,9 +285,17 @@ def _key_column(path: str, size: int, mtime_ns: int, column: str,
         try:
             cells = parse_text_cells(data, len(columns), positions)
         except pa.ArrowInvalid:  # ragged rows: pandas' parser is lenient where Arrow is not
-            cells = pd.read_csv(io.BytesIO(data), usecols=positions, dtype=str, encoding="utf-8-sig",
-                                keep_default_na=False, na_filter=False)
-            cells = cells.iloc[:, [sorted(positions).index(i) for i in positions]].apply(lambda s: s.str.strip())
+            cells = pd.read_csv(
+                io.BytesIO(data),
+                usecols=positions,
+                dtype=str,
+                encoding="utf-8-sig",
+                keep_default_na=False,
+                na_filter=False,
+            )
+            cells = cells.iloc[:, [sorted(positions).index(i) for i in positions]].apply(
+                lambda s: s.str.strip()
+            )
         values = cells.iloc[:, 0]
         if where:
             values = values[cells.iloc[:, 1].isin(where[1]).to_numpy(bool)]
@@ -261,7 +309,9 @@ def _earlier_keys(history_dir: Path, year: int) -> dict[tuple, pd.Index]:
     of the years before ``year``."""
     dictionary = load_dictionary()
     targets = {(c.target_file, c.target_column): None for c in reference_checks() if c.scope != "same_year"}
-    targets.update({once.key: (once.file, once.column, (once.when_column, once.when_values)) for once in once_checks()})
+    targets.update(
+        {once.key: (once.file, once.column, (once.when_column, once.when_values)) for once in once_checks()}
+    )
     out: dict[tuple, pd.Index] = {}
     for y in year_folders(history_dir):
         if y >= year:
@@ -289,32 +339,53 @@ def _count_records(path: Path) -> int | None:
 
 # --------------------------------------------------------------------------- warnings
 
+
 def _warnings_for_file(raw: RawTable, frame: pd.DataFrame) -> list[Finding]:
     spec = raw.spec
     out = []
     for extra in raw.extra_columns:
-        out.append(Finding(spec.filename, extra, "unknown_column", "only the columns of the data contract", 0, [],
-                           f"{spec.filename}, column {extra}: this column is not part of the data contract and was "
-                           "not read; check that its name is spelled as in the template."))
+        out.append(
+            Finding(
+                spec.filename,
+                extra,
+                "unknown_column",
+                "only the columns of the data contract",
+                0,
+                [],
+                f"{spec.filename}, column {extra}: this column is not part of the data contract and was "
+                "not read; check that its name is spelled as in the template.",
+            )
+        )
     n = len(frame)
     if n >= UNKNOWN_SHARE_MIN_ROWS:
         for col in spec.columns:
             if col.name not in frame.columns:
                 continue
-            if col.required and ((col.type == "enum" and "unknown" in col.values) or (col.type == "bool" and col.nullable)):
+            if col.required and (
+                (col.type == "enum" and "unknown" in col.values) or (col.type == "bool" and col.nullable)
+            ):
                 values = frame[col.name]
                 unknown = values.isna() | (values == "unknown") if col.type == "enum" else values.isna()
                 share = float(unknown.mean())
                 if share > UNKNOWN_SHARE_WARN:
-                    out.append(Finding(
-                        spec.filename, col.name, "unknown_share",
-                        f"at most {UNKNOWN_SHARE_WARN:.0%} unknown or blank", int(unknown.sum()), [],
-                        f"{spec.filename}, column {col.name}: {share:.0%} of rows are unknown or blank; "
-                        "indicators by this group will be less reliable."))
+                    out.append(
+                        Finding(
+                            spec.filename,
+                            col.name,
+                            "unknown_share",
+                            f"at most {UNKNOWN_SHARE_WARN:.0%} unknown or blank",
+                            int(unknown.sum()),
+                            [],
+                            f"{spec.filename}, column {col.name}: {share:.0%} of rows are unknown or blank; "
+                            "indicators by this group will be less reliable.",
+                        )
+                    )
     return out
 
 
-def _row_change_warnings(folder: Path, year: int, history_dir: Path | None, files: dict[str, int]) -> list[Finding]:
+def _row_change_warnings(
+    folder: Path, year: int, history_dir: Path | None, files: dict[str, int]
+) -> list[Finding]:
     if history_dir is None:
         return []
     prior_years = [y for y in year_folders(history_dir) if y < year]
@@ -328,26 +399,50 @@ def _row_change_warnings(folder: Path, year: int, history_dir: Path | None, file
             continue
         before = _count_records(before_path)
         if spec.filename not in files and entry_kind(folder / spec.filename) == "missing":
-            out.append(Finding(spec.filename, None, "file_not_submitted", f"{spec.filename} as in {prior.name}", 0, [],
-                               f"{spec.filename}: submitted for {prior.name} but not for {year}; indicators that "
-                               "need it will read \"not submitted\"."))
+            out.append(
+                Finding(
+                    spec.filename,
+                    None,
+                    "file_not_submitted",
+                    f"{spec.filename} as in {prior.name}",
+                    0,
+                    [],
+                    f"{spec.filename}: submitted for {prior.name} but not for {year}; indicators that "
+                    'need it will read "not submitted".',
+                )
+            )
             continue
         now = files.get(spec.filename)
         if before is None or now is None or before < ROW_CHANGE_MIN_ROWS:
             continue
         change = (now - before) / before
         if abs(change) > ROW_CHANGE_WARN:
-            out.append(Finding(spec.filename, None, "row_count_change",
-                               f"a row count within {ROW_CHANGE_WARN:.0%} of {prior.name}'s", now, [],
-                               f"{spec.filename}: {now:,} rows, {change:+.0%} compared with about {before:,} rows "
-                               f"in {prior.name}; check that the file is complete."))
+            out.append(
+                Finding(
+                    spec.filename,
+                    None,
+                    "row_count_change",
+                    f"a row count within {ROW_CHANGE_WARN:.0%} of {prior.name}'s",
+                    now,
+                    [],
+                    f"{spec.filename}: {now:,} rows, {change:+.0%} compared with about {before:,} rows "
+                    f"in {prior.name}; check that the file is complete.",
+                )
+            )
     return out
 
 
 # --------------------------------------------------------------------------- the gate
 
-def validate_submission(folder: Path, year: int, *, partnership_id: str | None = None,
-                        history_dir: Path | None = None, docs_dir: Path | None = None) -> GateResult:
+
+def validate_submission(
+    folder: Path,
+    year: int,
+    *,
+    partnership_id: str | None = None,
+    history_dir: Path | None = None,
+    docs_dir: Path | None = None,
+) -> GateResult:
     """Validate one year's folder of CSV files.
 
     ``history_dir`` (``<data>/<partnership>``) lets the gate check learners against earlier
@@ -374,8 +469,17 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
         path = folder / spec.filename
         if entry_kind(path) == "missing":
             if spec.required:
-                failures.append(Finding(spec.filename, None, "required_file", f"a {spec.filename} file", 0, [],
-                                        f"{spec.filename}: the file is missing; every submission must include it."))
+                failures.append(
+                    Finding(
+                        spec.filename,
+                        None,
+                        "required_file",
+                        f"a {spec.filename} file",
+                        0,
+                        [],
+                        f"{spec.filename}: the file is missing; every submission must include it.",
+                    )
+                )
                 refused_files.add(name)
             continue
         try:
@@ -402,20 +506,37 @@ def validate_submission(folder: Path, year: int, *, partnership_id: str | None =
         _scrub(result)
         gx_results.append((suites.CROSS_FILE_SUITE, result))
         for ref in skipped:
-            warnings.append(Finding(f"{ref.file}.csv", ref.column, "cross_year_skipped", ref.expected, 0, [],
-                                    f"{ref.file}.csv, column {ref.column}: not checked against earlier years' "
-                                    f"{ref.target_file}.csv, which were not available here."))
+            warnings.append(
+                Finding(
+                    f"{ref.file}.csv",
+                    ref.column,
+                    "cross_year_skipped",
+                    ref.expected,
+                    0,
+                    [],
+                    f"{ref.file}.csv, column {ref.column}: not checked against earlier years' "
+                    f"{ref.target_file}.csv, which were not available here.",
+                )
+            )
     warnings.extend(_row_change_warnings(folder, year, history_dir, files))
 
-    gate = GateResult(partnership_id=partnership_id, year=year, folder=folder, passed=not failures,
-                      failures=failures, warnings=warnings, files=files)
+    gate = GateResult(
+        partnership_id=partnership_id,
+        year=year,
+        folder=folder,
+        passed=not failures,
+        failures=failures,
+        warnings=warnings,
+        files=files,
+    )
     if docs_dir is not None:
         try:
             write_outputs(gate, gx_results, Path(docs_dir).resolve())
         except OSError as exc:
             error = OutputNotWritten(
                 f"the validation ran, but its results could not be written to {docs_dir} "
-                f"({os_reason(exc)}): make that folder writable and free some space, or give another --out")
+                f"({os_reason(exc)}): make that folder writable and free some space, or give another --out"
+            )
             error.result = gate
             raise error from None
     return gate
@@ -436,27 +557,61 @@ def _other_files(folder: Path) -> tuple[list[Finding], list[Finding]]:
             continue
         kind = entry_kind(path)
         if kind == "symlink":
-            failures.append(Finding(
-                path.name, None, "file_is_regular", "files themselves, not links", 0, [],
-                f"{path.name}: the entry is a link (symlink) to another file, which the gate never follows; "
-                "remove it from the folder."))
+            failures.append(
+                Finding(
+                    path.name,
+                    None,
+                    "file_is_regular",
+                    "files themselves, not links",
+                    0,
+                    [],
+                    f"{path.name}: the entry is a link (symlink) to another file, which the gate never follows; "
+                    "remove it from the folder.",
+                )
+            )
             continue
         if kind != "file":
             continue
         personal = _header_names_personal_data(path)
         if personal is None:
-            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
-                                    f"{path.name}: not a file of the data contract, and it could not be read to "
-                                    "check it for personal data; remove it from the folder."))
+            warnings.append(
+                Finding(
+                    path.name,
+                    None,
+                    "unknown_file",
+                    "only the files of the data contract",
+                    0,
+                    [],
+                    f"{path.name}: not a file of the data contract, and it could not be read to "
+                    "check it for personal data; remove it from the folder.",
+                )
+            )
         elif personal:
-            failures.append(Finding(
-                path.name, None, "no_personal_data", "no personal data in any file of the folder", 0, [],
-                f"{path.name}: this file is not part of the data contract, and its first line names columns that "
-                "look like personal data (names, birth dates, addresses, phone numbers, e-mail addresses or Social "
-                "Security numbers). Remove the file from the folder; it was not read further."))
+            failures.append(
+                Finding(
+                    path.name,
+                    None,
+                    "no_personal_data",
+                    "no personal data in any file of the folder",
+                    0,
+                    [],
+                    f"{path.name}: this file is not part of the data contract, and its first line names columns that "
+                    "look like personal data (names, birth dates, addresses, phone numbers, e-mail addresses or Social "
+                    "Security numbers). Remove the file from the folder; it was not read further.",
+                )
+            )
         else:
-            warnings.append(Finding(path.name, None, "unknown_file", "only the files of the data contract", 0, [],
-                                    f"{path.name}: not a file of the data contract; it was not read."))
+            warnings.append(
+                Finding(
+                    path.name,
+                    None,
+                    "unknown_file",
+                    "only the files of the data contract",
+                    0,
+                    [],
+                    f"{path.name}: not a file of the data contract; it was not read.",
+                )
+            )
     return failures, warnings
 
 
@@ -471,8 +626,12 @@ def _header_names_personal_data(path: Path) -> bool | None:
         head = read_regular_file(path, _HEADER_BYTES)
     except OSError:
         return None
-    for bom, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if head.startswith(bom):
             text = head.decode(encoding, errors="replace")
             break
@@ -493,9 +652,12 @@ def _cross_file(frames, refused_files, year, history_dir):
     table, skipped = build_cross_file_table(frames, earlier)
     # A check against a refused file (or one missing the key column) would call every row an
     # orphan: that file's own refusal says enough.
-    drop = {c.table_column for c in reference_checks()
-            if c.target_file in refused_files
-            or (c.target_file in frames and c.target_column not in frames[c.target_file].columns)}
+    drop = {
+        c.table_column
+        for c in reference_checks()
+        if c.target_file in refused_files
+        or (c.target_file in frames and c.target_column not in frames[c.target_file].columns)
+    }
     drop |= {c.table_column for c in skipped}
     result = _run_suite(suites.CROSS_FILE_SUITE, table.drop(columns=sorted(drop & set(table.columns))), year)
     return result, table, skipped
@@ -519,16 +681,25 @@ def write_outputs(gate: GateResult, gx_results: list, docs_dir: Path) -> None:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     site = "pathways_gate"
-    context.add_data_docs_site(site, {
-        "class_name": "SiteBuilder", "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir / "data_docs")},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    context.add_data_docs_site(
+        site,
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir / "data_docs"),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     run_name = f"{gate.partnership_id or 'folder'}-{gate.year}"
     for name, result in gx_results:
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=f"{suites.SUITE_PREFIX}.{name}"),
-            run_id=RunIdentifier(run_name=run_name), batch_identifier=name)
+            run_id=RunIdentifier(run_name=run_name),
+            batch_identifier=name,
+        )
         context.validation_results_store.set(key, result)
     with _gx_errors() as errors:
         context.build_data_docs(site_names=[site])
@@ -563,7 +734,9 @@ def _gx_errors():
 def _docs_error(messages: list[str]) -> OSError:
     """The OSError behind GX's logged failure (by its errno), for the caller's one message."""
     found = re.search(r"\[Errno (\d+)\]", "\n".join(messages))
-    return OSError(int(found.group(1)), "Data Docs not written") if found else OSError("Data Docs not written")
+    return (
+        OSError(int(found.group(1)), "Data Docs not written") if found else OSError("Data Docs not written")
+    )
 
 
 # --------------------------------------------------------------------------- history of a partnership
@@ -579,8 +752,12 @@ def _rules_digest() -> str:
     is cached, which saves each report notebook several seconds.
     """
     package = Path(__file__).resolve().parents[1]
-    sources = [package / "data_dictionary.yml", package / "dictionary.py", package / "submission.py",
-               *sorted((package / "validation").glob("*.py"))]
+    sources = [
+        package / "data_dictionary.yml",
+        package / "dictionary.py",
+        package / "submission.py",
+        *sorted((package / "validation").glob("*.py")),
+    ]
     return sources_digest(sources)
 
 
@@ -592,8 +769,9 @@ def _history_key(data_dir: Path, partnership_id: str, year: int) -> str:
     return h.hexdigest()
 
 
-def gate_history(data_dir: Path, partnership_id: str, year: int, *,
-                 cache_dir: Path | None = None) -> dict[int, GateResult]:
+def gate_history(
+    data_dir: Path, partnership_id: str, year: int, *, cache_dir: Path | None = None
+) -> dict[int, GateResult]:
     """Gate every submitted year up to ``year``; results are reused while the files are unchanged.
 
     Results are cached in memory by content hash, and also as JSON under ``cache_dir`` (or
@@ -616,8 +794,12 @@ def gate_history(data_dir: Path, partnership_id: str, year: int, *,
         cached = _MEMORY.get(key) or from_disk
         on_disk = from_disk is not None
         if cached is None:
-            result = validate_submission(data_dir / partnership_id / str(y), y, partnership_id=partnership_id,
-                                         history_dir=data_dir / partnership_id)
+            result = validate_submission(
+                data_dir / partnership_id / str(y),
+                y,
+                partnership_id=partnership_id,
+                history_dir=data_dir / partnership_id,
+            )
             cached = result.to_dict()
         _MEMORY[key] = cached
         if stored is not None and not on_disk:
@@ -651,8 +833,12 @@ def _load_entry(path: Path, key: str, partnership_id: str, year: int) -> dict | 
         if not isinstance(result, dict) or entry.get("digest") != _entry_digest(key, result):
             return None
         gate = GateResult.from_dict(result)
-        consistent = (isinstance(result.get("passed"), bool) and gate.passed == (not gate.failures)
-                      and gate.partnership_id == partnership_id and gate.year == year)
+        consistent = (
+            isinstance(result.get("passed"), bool)
+            and gate.passed == (not gate.failures)
+            and gate.partnership_id == partnership_id
+            and gate.year == year
+        )
         return result if consistent else None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -675,8 +861,9 @@ def require_pass(result: GateResult | dict[int, GateResult]) -> GateResult | dic
     return result
 
 
-def require_history_pass(data_dir: Path, partnership_id: str, year: int, *,
-                         cache_dir: Path | None = None) -> dict[int, GateResult]:
+def require_history_pass(
+    data_dir: Path, partnership_id: str, year: int, *, cache_dir: Path | None = None
+) -> dict[int, GateResult]:
     """Every year up to ``year`` passed the gate, or :class:`GateRefused` names the refused years."""
     results = gate_history(data_dir, partnership_id, year, cache_dir=cache_dir)
     require_pass(results)

@@ -45,7 +45,9 @@ def prepare(raw: RawTable) -> pd.DataFrame:
             out[number_column(col.name)] = number.mask(invalid_mask(text, col.type).to_numpy(bool))
         elif col.type == "date":
             dates = pd.to_datetime(text.mask(blank), format="%Y-%m-%d", errors="coerce")
-            out[date_column(col.name)] = (dates.dt.year * 10000 + dates.dt.month * 100 + dates.dt.day).astype("float64")
+            out[date_column(col.name)] = (dates.dt.year * 10000 + dates.dt.month * 100 + dates.dt.day).astype(
+                "float64"
+            )
     frame = pd.DataFrame(out, index=src.index)
     frame.index = spreadsheet_index(len(frame)) if raw.row_numbers is None else pd.Index(raw.row_numbers)
     return frame

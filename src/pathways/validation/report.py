@@ -117,23 +117,32 @@ class GateResult:
     @classmethod
     def from_dict(cls, data: dict) -> GateResult:
         return cls(
-            partnership_id=data.get("partnership_id"), year=int(data["year"]), folder=Path(data["folder"]),
-            passed=bool(data["passed"]), failures=[Finding(**f) for f in data.get("failures", [])],
-            warnings=[Finding(**w) for w in data.get("warnings", [])], files=dict(data.get("files", {})),
+            partnership_id=data.get("partnership_id"),
+            year=int(data["year"]),
+            folder=Path(data["folder"]),
+            passed=bool(data["passed"]),
+            failures=[Finding(**f) for f in data.get("failures", [])],
+            warnings=[Finding(**w) for w in data.get("warnings", [])],
+            files=dict(data.get("files", {})),
         )
 
     def summary(self) -> str:
         if self.passed:
             extra = f" with {len(self.warnings)} warning(s)" if self.warnings else ""
             return f"The submission {self.label} passed the validation gate{extra}."
-        return (f"The submission {self.label} was refused by the validation gate: "
-                f"{len(self.failures)} problem(s) to fix before it can be used.")
+        return (
+            f"The submission {self.label} was refused by the validation gate: "
+            f"{len(self.failures)} problem(s) to fix before it can be used."
+        )
 
     def render_text(self) -> str:
         """The clerk report for a terminal."""
         lines = [self.summary()]
         if self.files:
-            lines.append("Files checked: " + ", ".join(f"{name} ({n:,} rows)" for name, n in sorted(self.files.items())))
+            lines.append(
+                "Files checked: "
+                + ", ".join(f"{name} ({n:,} rows)" for name, n in sorted(self.files.items()))
+            )
         if self.failures:
             lines.append("")
             lines.append("Problems (fix these and send the files again):")

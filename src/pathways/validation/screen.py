@@ -28,10 +28,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SEPARATOR = "\x1f"  # ASCII unit separator: no contract value holds it (a cell that does only fails the screen)
+SEPARATOR = (
+    "\x1f"  # ASCII unit separator: no contract value holds it (a cell that does only fails the screen)
+)
 ROW_COLUMN = "__row__"
-_FUSABLE = {"expect_column_values_to_not_be_null", "expect_column_values_to_match_regex",
-            "expect_column_values_to_be_in_set"}
+_FUSABLE = {
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_match_regex",
+    "expect_column_values_to_be_in_set",
+}
 
 
 def _cannot_match_separator(body: str) -> bool:
@@ -47,13 +52,13 @@ def _cannot_match_separator(body: str) -> bool:
                 return False
             i += 2
         elif ch == "[":
-            if body[i + 1:i + 2] == "^":
+            if body[i + 1 : i + 2] == "^":
                 return False
             end = body.find("]", i + 2)
             if end < 0 or "\\" in body[i:end]:
                 return False
             i = end + 1
-        elif ch == "(" and body[i + 1:i + 2] == "?":
+        elif ch == "(" and body[i + 1 : i + 2] == "?":
             if not (body.startswith("(?:", i) or body.startswith("(?i:", i)):
                 return False
             i += 3 if body.startswith("(?:", i) else 4
@@ -78,10 +83,22 @@ class Screen:
 
 def _plain(kwargs: dict, keys: set[str]) -> bool:
     """An expectation with nothing beyond ``keys`` that would change what it checks."""
-    extra = {k: v for k, v in kwargs.items() if k not in keys | {"column", "mostly", "row_condition",
-                                                                  "condition_parser", "result_format",
-                                                                  "catch_exceptions", "meta"}}
-    return (not extra and kwargs.get("mostly", 1) in (1, 1.0, None) and not kwargs.get("row_condition"))
+    extra = {
+        k: v
+        for k, v in kwargs.items()
+        if k
+        not in keys
+        | {
+            "column",
+            "mostly",
+            "row_condition",
+            "condition_parser",
+            "result_format",
+            "catch_exceptions",
+            "meta",
+        }
+    }
+    return not extra and kwargs.get("mostly", 1) in (1, 1.0, None) and not kwargs.get("row_condition")
 
 
 def _body(regex: str) -> str | None:
@@ -136,7 +153,7 @@ def int_range_regex(low: int, high: int) -> str:
     parts: list[str] = []
     for digits in range(len(str(low)), len(str(high)) + 1):
         a = max(low, 10 ** (digits - 1) if digits > 1 else 0)
-        b = min(high, 10 ** digits - 1)
+        b = min(high, 10**digits - 1)
         if a <= b:
             parts.extend(same_length(str(a), str(b)))
     return "(?:" + "|".join(parts) + ")"
@@ -166,14 +183,21 @@ def _fuse_int_ranges(expectations: list, per_column: dict, parameters: dict) -> 
         config = e.configuration
         kwargs = config.kwargs
         if config.type != "expect_column_values_to_be_between" or not _plain(
-                kwargs, {"min_value", "max_value", "strict_min", "strict_max"}):
+            kwargs, {"min_value", "max_value", "strict_min", "strict_max"}
+        ):
             continue
         if kwargs.get("strict_min") or kwargs.get("strict_max"):
             continue
         base = next((c for c in per_column if number_column(c) == kwargs["column"]), None)
         low, high = (_whole_number(kwargs.get(k), parameters) for k in ("min_value", "max_value"))
         checks = per_column.get(base)
-        if checks is None or low is None or high is None or not 0 <= low <= high or checks["regex"] != [INT_REGEX]:
+        if (
+            checks is None
+            or low is None
+            or high is None
+            or not 0 <= low <= high
+            or checks["regex"] != [INT_REGEX]
+        ):
             continue
         checks["regex"] = ["^" + int_value_regex(low, high) + "$"]
         checks["all"].append(e)
@@ -190,7 +214,9 @@ def build_screen(expectations: list, parameters: dict | None = None) -> Screen:
         config = e.configuration
         kwargs = config.kwargs
         if config.type in _FUSABLE and _plain(kwargs, {"regex", "value_set"}):
-            checks = per_column.setdefault(kwargs["column"], {"not_null": False, "regex": [], "set": [], "all": []})
+            checks = per_column.setdefault(
+                kwargs["column"], {"not_null": False, "regex": [], "set": [], "all": []}
+            )
             checks["all"].append(e)
             if config.type == "expect_column_values_to_not_be_null":
                 checks["not_null"] = True
@@ -204,11 +230,18 @@ def build_screen(expectations: list, parameters: dict | None = None) -> Screen:
     # A range joins its column's list only when fused; otherwise it stays, as does the type regex.
     replaced = {id(e) for c in fused for e in per_column[c]["all"]}
     table = [e for e in expectations if e.configuration.type.startswith("expect_table_")]
-    kept = [e for e in expectations if id(e) not in replaced and not e.configuration.type.startswith("expect_table_")]
+    kept = [
+        e
+        for e in expectations
+        if id(e) not in replaced and not e.configuration.type.startswith("expect_table_")
+    ]
     if fused:
         regex = "^" + SEPARATOR.join(fields[c] for c in fused) + "$"
-        kept.append(gx.expectations.ExpectColumnValuesToMatchRegex(
-            column=ROW_COLUMN, regex=regex, meta={"check": "screen", "fused_columns": list(fused)}))
+        kept.append(
+            gx.expectations.ExpectColumnValuesToMatchRegex(
+                column=ROW_COLUMN, regex=regex, meta={"check": "screen", "fused_columns": list(fused)}
+            )
+        )
     read = []
     for e in kept:
         kwargs = e.configuration.kwargs
@@ -225,16 +258,23 @@ def screen_frame(frame: pd.DataFrame, screen: Screen) -> pd.DataFrame:
     if screen.fuses:
         parts = [_arrow_text(frame[c]) for c in screen.fused_columns]
         row = pc.binary_join_element_wise(*parts, SEPARATOR, null_handling="replace", null_replacement="")
-        out = out.assign(**{ROW_COLUMN: pd.Series(row.to_pandas(types_mapper=_TEXT.get).array, index=frame.index)})
+        out = out.assign(
+            **{ROW_COLUMN: pd.Series(row.to_pandas(types_mapper=_TEXT.get).array, index=frame.index)}
+        )
     return out
 
 
-_TEXT = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
-         pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
+_TEXT = {
+    pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
+    pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan")),
+}
 
 
 def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
     """Arrow view of a prepared text column (zero-copy for Arrow-backed strings)."""
-    values = pa.chunked_array(pa.array(series.array)) if hasattr(series.array, "__arrow_array__") else \
-        pa.chunked_array([pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    values = (
+        pa.chunked_array(pa.array(series.array))
+        if hasattr(series.array, "__arrow_array__")
+        else pa.chunked_array([pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    )
     return values.cast(pa.string()) if values.type != pa.string() else values

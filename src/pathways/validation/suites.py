@@ -58,7 +58,6 @@ WINDOW_START_PARAMETER = "school_year_start_yyyymmdd"
 WINDOW_END_PARAMETER = "school_year_end_yyyymmdd"
 
 
-
 def number_column(name: str) -> str:
     """Derived column holding the numeric value of ``name`` (null when blank or not a number)."""
     return f"{name}__number"
@@ -91,7 +90,9 @@ def describe(col: Column) -> str:
     elif col.type == "float":
         base = "a number"
     elif col.type == "bool":
-        return "true or false (yes/no, y/n and 1/0 are fine too)" + (", or blank if unknown" if col.nullable else "")
+        return "true or false (yes/no, y/n and 1/0 are fine too)" + (
+            ", or blank if unknown" if col.nullable else ""
+        )
     elif col.type == "date":
         text = "a date written YYYY-MM-DD"
         if col.date_window == "school_year":
@@ -134,7 +135,9 @@ def _column_expectations(spec: FileSpec, col: Column) -> list:
         return _meta(spec, col.name, check, expected, **extra)
 
     if not col.nullable:
-        out.append(E.ExpectColumnValuesToNotBeNull(column=col.name, meta=meta("not_blank", f"{words} (never blank)")))
+        out.append(
+            E.ExpectColumnValuesToNotBeNull(column=col.name, meta=meta("not_blank", f"{words} (never blank)"))
+        )
     if col.type == "int":
         out.append(E.ExpectColumnValuesToMatchRegex(column=col.name, regex=INT_REGEX, meta=meta("type")))
     elif col.type == "float":
@@ -144,39 +147,71 @@ def _column_expectations(spec: FileSpec, col: Column) -> list:
     elif col.type == "date":
         out.append(E.ExpectColumnValuesToMatchRegex(column=col.name, regex=DATE_REGEX, meta=meta("type")))
     elif col.type == "enum":
-        out.append(E.ExpectColumnValuesToBeInSet(column=col.name, value_set=list(col.values),
-                                                 meta=meta("allowed_values")))
+        out.append(
+            E.ExpectColumnValuesToBeInSet(
+                column=col.name, value_set=list(col.values), meta=meta("allowed_values")
+            )
+        )
     if col.pattern:
-        out.append(E.ExpectColumnValuesToMatchRegex(column=col.name, regex=f"^(?:{_non_capturing(col.pattern)})$",
-                                                    meta=meta("pattern")))
+        out.append(
+            E.ExpectColumnValuesToMatchRegex(
+                column=col.name, regex=f"^(?:{_non_capturing(col.pattern)})$", meta=meta("pattern")
+            )
+        )
     if col.not_ssn:
-        out.append(E.ExpectColumnValuesToNotMatchRegex(
-            column=col.name, regex=SSN_REGEX,
-            meta=meta("not_ssn", "a pseudonymous key that does not look like a Social Security number")))
+        out.append(
+            E.ExpectColumnValuesToNotMatchRegex(
+                column=col.name,
+                regex=SSN_REGEX,
+                meta=meta("not_ssn", "a pseudonymous key that does not look like a Social Security number"),
+            )
+        )
     if col.type in ("int", "float"):
         number = number_column(col.name)
         if col.year_rule == "folder":
             year = {"$PARAMETER": YEAR_PARAMETER}
-            out.append(E.ExpectColumnValuesToBeBetween(column=number, min_value=year, max_value=year,
-                                                       meta=meta("school_year")))
+            out.append(
+                E.ExpectColumnValuesToBeBetween(
+                    column=number, min_value=year, max_value=year, meta=meta("school_year")
+                )
+            )
         elif col.min is not None or col.max is not None:
-            out.append(E.ExpectColumnValuesToBeBetween(column=number, min_value=col.min, max_value=col.max,
-                                                       meta=meta("range")))
+            out.append(
+                E.ExpectColumnValuesToBeBetween(
+                    column=number, min_value=col.min, max_value=col.max, meta=meta("range")
+                )
+            )
     if col.type == "date" and col.date_window == "school_year":
-        out.append(E.ExpectColumnValuesToBeBetween(
-            column=date_column(col.name),
-            min_value={"$PARAMETER": WINDOW_START_PARAMETER}, max_value={"$PARAMETER": WINDOW_END_PARAMETER},
-            meta=meta("date_window", "a date between July 1 and June 30 of the school year")))
+        out.append(
+            E.ExpectColumnValuesToBeBetween(
+                column=date_column(col.name),
+                min_value={"$PARAMETER": WINDOW_START_PARAMETER},
+                max_value={"$PARAMETER": WINDOW_END_PARAMETER},
+                meta=meta("date_window", "a date between July 1 and June 30 of the school year"),
+            )
+        )
     if col.at_most:
-        out.append(E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=number_column(col.at_most), column_B=number_column(col.name), or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            meta=meta("at_most", f"{col.name} no larger than {col.at_most}", compared_with=col.at_most)))
+        out.append(
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=number_column(col.at_most),
+                column_B=number_column(col.name),
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=meta("at_most", f"{col.name} no larger than {col.at_most}", compared_with=col.at_most),
+            )
+        )
     if col.less_than:
-        out.append(E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=number_column(col.less_than), column_B=number_column(col.name), or_equal=False,
-            ignore_row_if="either_value_is_missing",
-            meta=meta("less_than", f"{col.name} earlier than {col.less_than}", compared_with=col.less_than)))
+        out.append(
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=number_column(col.less_than),
+                column_B=number_column(col.name),
+                or_equal=False,
+                ignore_row_if="either_value_is_missing",
+                meta=meta(
+                    "less_than", f"{col.name} earlier than {col.less_than}", compared_with=col.less_than
+                ),
+            )
+        )
     return out
 
 
@@ -187,10 +222,19 @@ def _hand_written(spec: FileSpec) -> list:
     out = []
     if spec.name == "employment":
         limit = spec.column("wages_usd").plausible_max  # the dictionary holds the number
-        out.append(gx.expectations.ExpectColumnValuesToBeBetween(
-            column=number_column("wages_usd"), max_value=limit,
-            meta=_meta(spec, "wages_usd", "plausible_wages",
-                       f"quarterly wages of at most {_fmt_number(limit)} US dollars", hand_written=True)))
+        out.append(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=number_column("wages_usd"),
+                max_value=limit,
+                meta=_meta(
+                    spec,
+                    "wages_usd",
+                    "plausible_wages",
+                    f"quarterly wages of at most {_fmt_number(limit)} US dollars",
+                    hand_written=True,
+                ),
+            )
+        )
     return out
 
 
@@ -200,28 +244,45 @@ def build_file_suite(spec: FileSpec):
 
     # One table-level expectation names every missing required column: GX spends ~10 ms per
     # expectation on bookkeeping whatever the size of the file, so fewer expectations is faster.
-    expectations = [gx.expectations.ExpectTableColumnsToMatchSet(
-        column_set=spec.required_columns, exact_match=False,
-        meta=_meta(spec, None, "required_column", "the column is present"))]
+    expectations = [
+        gx.expectations.ExpectTableColumnsToMatchSet(
+            column_set=spec.required_columns,
+            exact_match=False,
+            meta=_meta(spec, None, "required_column", "the column is present"),
+        )
+    ]
     for col in spec.columns:
         expectations.extend(_column_expectations(spec, col))
     if len(spec.unique) == 1:
         key = spec.unique[0]
-        expectations.append(gx.expectations.ExpectColumnValuesToBeUnique(
-            column=key, meta=_meta(spec, key, "unique_key", f"each {key} only once in the file")))
+        expectations.append(
+            gx.expectations.ExpectColumnValuesToBeUnique(
+                column=key, meta=_meta(spec, key, "unique_key", f"each {key} only once in the file")
+            )
+        )
     elif len(spec.unique) > 1:
         keys = list(spec.unique)
-        expectations.append(gx.expectations.ExpectCompoundColumnsToBeUnique(
-            column_list=keys,
-            meta=_meta(spec, ", ".join(keys), "unique_key",
-                       f"each combination of {', '.join(keys)} only once in the file")))
+        expectations.append(
+            gx.expectations.ExpectCompoundColumnsToBeUnique(
+                column_list=keys,
+                meta=_meta(
+                    spec,
+                    ", ".join(keys),
+                    "unique_key",
+                    f"each combination of {', '.join(keys)} only once in the file",
+                ),
+            )
+        )
     expectations.extend(_hand_written(spec))
     return gx.ExpectationSuite(
         name=f"{SUITE_PREFIX}.{spec.name}",
         expectations=expectations,
-        meta={"file": spec.filename, "generated_from": "src/pathways/data_dictionary.yml",
-              "parameters": [YEAR_PARAMETER, WINDOW_START_PARAMETER, WINDOW_END_PARAMETER],
-              "regenerate": REGENERATE_HINT},
+        meta={
+            "file": spec.filename,
+            "generated_from": "src/pathways/data_dictionary.yml",
+            "parameters": [YEAR_PARAMETER, WINDOW_START_PARAMETER, WINDOW_END_PARAMETER],
+            "regenerate": REGENERATE_HINT,
+        },
     )
 
 

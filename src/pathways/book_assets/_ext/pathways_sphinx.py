@@ -24,7 +24,8 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     if not scripts:
         return
     context["script_files"] = [
-        s for s in scripts
+        s
+        for s in scripts
         if "thebe" not in str(getattr(s, "filename", s) or "")
         and "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
     ]
