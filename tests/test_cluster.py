@@ -74,7 +74,11 @@ def test_an_unreachable_scheduler_fails_fast_with_its_address(repo, tmp_path, de
 
 
 @pytest.mark.slow
-def test_a_local_cluster_of_two_builds_what_the_local_pool_builds(repo, tmp_path, demo_data_small):
+def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_scheduler_is_joined(
+    repo, tmp_path, demo_data_small
+):
+    from distributed import LocalCluster
+
     pool, cluster = tmp_path / "pool", tmp_path / "cluster"
     by_pool = _run(demo_data_small, pool, repo, "--workers", "2")
     assert by_pool.returncode == 0, by_pool.stdout + by_pool.stderr
@@ -92,19 +96,16 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds(repo, tmp_path
     report = cluster / run / "partnership_report" / "partnership_report.ipynb"
     assert report.is_file() and "Traceback" not in report.read_text(encoding="utf-8")
 
+    # unchanged inputs: nothing runs again (and no cluster is needed for that)
     again = _run(demo_data_small, cluster, repo, "--cluster", "local:2")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "ran 0," in again.stdout
+    assert f"ran 0, skipped {len(jobs(cluster))}," in again.stdout
 
-
-@pytest.mark.slow
-def test_a_running_scheduler_is_joined_by_its_address(repo, tmp_path, demo_data_small):
-    from distributed import LocalCluster
-
+    # a running scheduler, joined by its tcp:// address, runs every job again when forced
     with LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as scheduler:
-        result = _run(demo_data_small, tmp_path / "out", repo, "--cluster", scheduler.scheduler_address)
-    assert result.returncode == 0, result.stdout + result.stderr
-    manifest = json.loads((tmp_path / "out" / "runs" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["jobs"][f"{PARTNERSHIP}/{YEAR}/partnership_report"]["status"] == "ok"
+        joined = _run(demo_data_small, cluster, repo, "--cluster", scheduler.scheduler_address, "--force")
+    assert joined.returncode == 0, joined.stdout + joined.stderr
+    assert f"ran {len(jobs(cluster))}, skipped 0," in joined.stdout
+    assert (cluster / run / "export.csv").read_bytes() == (pool / run / "export.csv").read_bytes()

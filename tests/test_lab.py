@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -81,28 +82,42 @@ def test_the_report_notebook_opens_in_jupyterlab_with_its_cells(lab):
     from playwright.sync_api import sync_playwright
 
     base, token, _notebooks = lab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(
-            f"{base}/lab/tree/partnership_report.ipynb?token={token}",
-            wait_until="domcontentloaded",
-            timeout=120_000,
-        )
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.wait_for_function(
-            "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10", timeout=60_000
-        )
-        text = page.inner_text(".jp-Notebook")
-        cells = page.locator(".jp-Notebook .jp-Cell").count()
-        kernel = (
-            page.inner_text(".jp-Toolbar-kernelName")
-            if page.locator(".jp-Toolbar-kernelName").count()
-            else ""
-        )
-        browser.close()
+
+    def look() -> tuple[str, int, str]:  # its own thread: an earlier test may leave an asyncio loop here
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=path,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(
+                f"{base}/lab/tree/partnership_report.ipynb?token={token}",
+                wait_until="domcontentloaded",
+                timeout=120_000,
+            )
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+            page.wait_for_function(
+                "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10", timeout=60_000
+            )
+            # JupyterLab renders cells as they come into view: wait for the title and the parameters
+            for expected in ("progress report", 'partnership = "denver"', "ctx = report.open_report("):
+                page.wait_for_function(
+                    "text => document.querySelector('.jp-Notebook').innerText.includes(text)",
+                    arg=expected,
+                    timeout=60_000,
+                )
+            page.wait_for_function(  # the kernel's name shows once its session has started
+                "() => (document.querySelector('.jp-Toolbar-kernelName') || {}).innerText?.includes('pathways')",
+                timeout=90_000,
+            )
+            text = page.inner_text(".jp-Notebook")
+            cells = page.locator(".jp-Notebook .jp-Cell").count()
+            kernel = page.inner_text(".jp-Toolbar-kernelName")
+            browser.close()
+        return text, cells, kernel
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        text, cells, kernel = thread.submit(look).result()
     assert cells > 10  # JupyterLab draws the cells in view (it windows long notebooks)
     assert 'partnership = "denver"' in text  # the parameters cell
     assert "progress report" in text  # the title cell, as the analyst wrote it

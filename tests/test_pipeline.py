@@ -539,12 +539,13 @@ def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipel
     assert not outside, outside
 
 
-def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipeline):
+def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipeline, tmp_path):
     """BibTeX, APA, the stable-address line, the canonical link and CITATION.cff name one absolute address."""
+    from pathways.publish import _write_citation
+
     base = "https://data.example.org/pathways/"
     result = _pathways(
-        "publish",
-        "2025.2",
+        "build",
         "--base-url",
         base,
         "--data",
@@ -556,17 +557,17 @@ def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipelin
         cwd=pipeline["root"],
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    version = pipeline["out"] / "2025.2"
     page = f"partnerships/{PARTNERSHIP}/{YEAR}"
-    address = f"{base}2025.2/book/{page}.html"
-    text = (version / "book" / f"{page}.html").read_text(encoding="utf-8")
+    address = f"{base}draft/book/{page}.html"  # a preview is the version "draft"
+    text = (pipeline["root"] / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
     assert f"Stable address:\n    <code>{address}</code>" in text and "a relative address" not in text
     assert re.search(rf'<p class="pw-apa">.*{re.escape(address)}</p>', text, flags=re.DOTALL)
     assert f"url         = {{{address}}}" in text
     assert f'<link rel="canonical" href="{address}"' in text
-    cff = yaml.safe_load((version / "CITATION.cff").read_text(encoding="utf-8"))
-    assert cff["url"] == f"{base}2025.2/book/index.html"
-    # without one, the page says its address is relative
+    _write_citation(tmp_path, "2025.2", "2026-12-03", base)
+    cff = yaml.safe_load((tmp_path / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["url"] == cff["preferred-citation"]["url"] == f"{base}2025.2/book/index.html"
+    # without one, the published page says its address is relative
     plain = (pipeline["out"] / "2025.1" / "book" / f"{page}.html").read_text(encoding="utf-8")
     assert f"<code>reports/2025.1/book/{page}.html</code> (a relative address" in plain
 
