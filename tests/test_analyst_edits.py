@@ -48,13 +48,19 @@ def _copy_project(repo: Path, to: Path) -> Path:
         "benchmarks",
         ".pytest_cache",
         ".ruff_cache",
+        "node_modules",
     }
+    to.mkdir(parents=True, exist_ok=True)
     for item in repo.iterdir():
+        if item.name.startswith(".coverage"):
+            continue
         if item.name in skip:
             continue
         target = to / item.name
         if item.is_dir():
-            shutil.copytree(item, target, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            shutil.copytree(
+                item, target, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".coverage*")
+            )
         else:
             shutil.copy2(item, target)
     return to

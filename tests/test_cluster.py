@@ -77,8 +77,6 @@ def test_an_unreachable_scheduler_fails_fast_with_its_address(repo, tmp_path, de
 def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_scheduler_is_joined(
     repo, tmp_path, demo_data_small
 ):
-    from distributed import LocalCluster
-
     pool, cluster = tmp_path / "pool", tmp_path / "cluster"
     by_pool = _run(demo_data_small, pool, repo, "--workers", "2")
     assert by_pool.returncode == 0, by_pool.stdout + by_pool.stderr
@@ -101,11 +99,30 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_schedule
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"ran 0, skipped {len(jobs(cluster))}," in again.stdout
 
-    # a running scheduler, joined by its tcp:// address, runs every job again when forced
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    ) as scheduler:
-        joined = _run(demo_data_small, cluster, repo, "--cluster", scheduler.scheduler_address, "--force")
+    # a running scheduler (started as the README says, `dask scheduler` and `dask worker`), joined
+    # by its tcp:// address, runs every job again when forced
+    dask = str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        joined = _run(demo_data_small, cluster, repo, "--cluster", address, "--force")
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     assert joined.returncode == 0, joined.stdout + joined.stderr
     assert f"ran {len(jobs(cluster))}, skipped 0," in joined.stdout
     assert (cluster / run / "export.csv").read_bytes() == (pool / run / "export.csv").read_bytes()
