@@ -43,6 +43,7 @@ import pandas as pd
 
 from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
+from pathways.export import GAP_TREND_COLUMNS, TREND_COLUMNS
 from pathways.registry import Registry
 from pathways.submission import FileRefused, parse_bool, read_raw, submitted_years
 
@@ -68,21 +69,8 @@ FIGURE_COLUMNS = (
     "bound",
     "gap_pp",
     "gap_moe_pp",
-    "gap_baseline_pp",
-    "gap_change_pp",
-    "gap_change_moe_pp",
-    "baseline_value",
-    "prior_value",
-    "change_from_baseline_pp",
-    "change_from_prior_pp",
-    "change_from_baseline_pct",
-    "change_from_prior_pct",
-    "change_from_baseline_diff",
-    "change_from_prior_diff",
-    "baseline_numerator",
-    "prior_numerator",
-    "numerator_change_from_baseline_pct",
-    "numerator_change_from_prior_pct",
+    *GAP_TREND_COLUMNS,
+    *(c for c in TREND_COLUMNS if not c.endswith("_year")),
     "goal_current",
     "goal_progress_share",
 )

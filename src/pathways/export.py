@@ -17,6 +17,25 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+# A group's gap at the baseline and how it moved (numbers; ``gap_trend`` says which way).
+GAP_TREND_COLUMNS = ("gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp")
+# One unit per column: points for rates, per cent for counts and money, differences for means.
+TREND_COLUMNS = (
+    "baseline_year",
+    "prior_year",
+    "baseline_value",
+    "prior_value",
+    "change_from_baseline_pp",
+    "change_from_prior_pp",
+    "change_from_baseline_pct",
+    "change_from_prior_pct",
+    "change_from_baseline_diff",
+    "change_from_prior_diff",
+    "baseline_numerator",
+    "prior_numerator",
+    "numerator_change_from_baseline_pct",
+    "numerator_change_from_prior_pct",
+)
 EXPORT_COLUMNS = [
     "partnership_id",
     "school_year",
@@ -38,24 +57,9 @@ EXPORT_COLUMNS = [
     "gap_pp",
     "gap_moe_pp",
     "is_gap",
-    "gap_baseline_pp",
-    "gap_change_pp",
-    "gap_change_moe_pp",
+    *GAP_TREND_COLUMNS,
     "gap_trend",
-    "baseline_year",
-    "prior_year",
-    "baseline_value",
-    "prior_value",
-    "change_from_baseline_pp",
-    "change_from_prior_pp",
-    "change_from_baseline_pct",
-    "change_from_prior_pct",
-    "change_from_baseline_diff",
-    "change_from_prior_diff",
-    "baseline_numerator",
-    "prior_numerator",
-    "numerator_change_from_baseline_pct",
-    "numerator_change_from_prior_pct",
+    *TREND_COLUMNS,
     "change_label",
     "goal_measure",
     "goal_target",

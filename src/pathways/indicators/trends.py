@@ -18,27 +18,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from pathways.export import GAP_TREND_COLUMNS, TREND_COLUMNS
+
 DIFFERENCE_MEASURES = ("rate", "mean")
 NO_TREND_MEASURES = ("odds_ratio",)
 NO_TREND_INDICATORS = ("graduation_odds_by_cte",)
 TREND_GROUP_TYPES = ("all", "population")
-TREND_COLUMNS = (
-    "baseline_year",
-    "prior_year",
-    "baseline_value",
-    "prior_value",
-    "change_from_baseline_pp",
-    "change_from_prior_pp",
-    "change_from_baseline_pct",
-    "change_from_prior_pct",
-    "change_from_baseline_diff",
-    "change_from_prior_diff",
-    "baseline_numerator",
-    "prior_numerator",
-    "numerator_change_from_baseline_pct",
-    "numerator_change_from_prior_pct",
-)
-GAP_TREND_COLUMNS = ("gap_baseline_pp", "gap_change_pp", "gap_change_moe_pp")
 # Which change column a measure's change goes to, and in what unit.
 _SUFFIX = {"rate": "pp", "mean": "diff"}
 
