@@ -67,7 +67,7 @@ test: setup node_modules/.installed
 coverage: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow" --cov=pathways --cov-report=term:skip-covered
 
-# The edit-test loop: everything but the tests that run notebooks or build the book (about a minute or two).
+# The edit-test loop: everything but the tests that run notebooks or build the book (about four minutes here).
 test-fast: setup node_modules/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow"
 
