@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from pathways import charts, render
+from pathways.report import charts, render
 
 
 def _group_rows() -> pd.DataFrame:
@@ -191,7 +191,7 @@ def test_importing_the_package_leaves_the_kernel_s_matplotlib_backend_alone(repo
     """The runner (papermill's inline kernel) chooses the backend; the package used to force Agg."""
     env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
            "PYTHONPATH": str(repo / "src")}
-    code = ("import matplotlib; import pathways.report, pathways.overview, pathways.charts, pathways.theme; "
+    code = ("import matplotlib; import pathways.report.context, pathways.report.overview, pathways.report.charts, pathways.report.theme; "
             "print(matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import corpus
-from pathways.validation import validate_submission
-from pathways.validation.screen import int_range_regex, int_value_regex
+from pathways.gate import validate_submission
+from pathways.gate.screen import int_range_regex, int_value_regex
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ def pipeline(tmp_path_factory, repo):
     analyst dropped into a copy of notebooks/ (one per partnership-year, one once), published as 2025.1."""
     from drops import closer_look, copy_notebooks, state_summary
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     root = tmp_path_factory.mktemp("pipeline")
     data, out = root / "data", root / "reports"

@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.export import EXPORT_COLUMNS, FLOAT_COLUMNS
 from pathways.indicators import compute_year, true_cells
 from pathways.indicators.synthetic import history_from_frames, make_frames
-from pathways.registry import Partnership
+from pathways.io.export import EXPORT_COLUMNS, FLOAT_COLUMNS
+from pathways.io.registry import Partnership
 
 P = Partnership.model_validate({"id": "syn", "name": "S", "region": "r", "convener": "c",
                                 "partners": [{"name": "X", "sector": "k12"}], "baseline_year": 2022,
@@ -57,8 +57,8 @@ def audit_findings(table: pd.DataFrame, truth: pd.DataFrame, sizes: dict, n: int
     """The disclosure audit's own rule-4 check of one year's published rows against the true cells."""
     import io
 
-    from pathways import audit
-    from pathways.export import write_export
+    from pathways.book import audit
+    from pathways.io.export import write_export
 
     out = io.StringIO()
     write_export(table, out, "csv")

@@ -68,7 +68,7 @@ def _titled_by_the_registry(notebooks: Path) -> None:
     write_notebook(notebooks, "named", [
         ("markdown", "# {glue:text}`partnership_name` — a closer look", []),
         ("code", "partnership = \"denver\"\nyear = 2024\nregistry = None", ["parameters"]),
-        ("code", "from myst_nb import glue\n\nfrom pathways.registry import load_registry\n\n"
+        ("code", "from myst_nb import glue\n\nfrom pathways.io.registry import load_registry\n\n"
                  "glue('partnership_name', load_registry(registry).get(partnership).name, display=False)",
          ["remove-cell"]),
         ("markdown", "Named by its registry entry.", []),
@@ -92,7 +92,7 @@ def hostile(tmp_path_factory, repo):
     """Two years of one partnership with hostile text, run and published from a read-only data folder."""
     from drops import copy_notebooks
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     root = tmp_path_factory.mktemp("trust")
     data, out = root / "data", root / "reports"
