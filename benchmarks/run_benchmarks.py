@@ -40,12 +40,12 @@ REPORT_YEAR = 2024
 def _child(kind: str, data: str, out: str) -> None:
     """One measurement in this (fresh) process; prints seconds and peak memory as JSON."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     registry = load_registry(REPO / "partnerships.yml")
     start = time.perf_counter()
     if kind == "validate":
-        from pathways.validation import validate_submission
+        from pathways.gate import validate_submission
 
         result = validate_submission(
             Path(data) / "denver" / str(REPORT_YEAR),
@@ -61,7 +61,7 @@ def _child(kind: str, data: str, out: str) -> None:
     elif kind == "indicators-year":
         # Year Y alone (no trend columns): reads every year's files, computes only Y.
         from pathways.indicators import compute_year
-        from pathways.submission import Submissions
+        from pathways.io.submission import Submissions
 
         subs = Submissions(Path(data), "denver", REPORT_YEAR)
         compute_year(subs.history(REPORT_YEAR), registry.get("denver"), registry.min_cell_size)
@@ -81,7 +81,7 @@ def _kernel_floor() -> None:
     km, kc = start_new_kernel(kernel_name="python3")
     try:
         kc.execute_interactive(
-            "import pathways.report, pathways.indicators, pathways.validation, seaborn, statsmodels.api",
+            "import pathways.report.context, pathways.indicators, pathways.gate, seaborn, statsmodels.api",
             timeout=300,
         )
     finally:
@@ -127,7 +127,7 @@ def timed_cli(args: list[str], repeats: int = 1, before=None) -> dict:
 # ---------------------------------------------------------------- the suites
 def scale_suite(work: Path, sizes: list[int], repeats: int) -> dict:
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     registry = load_registry(REPO / "partnerships.yml")
     out: dict = {}

@@ -35,8 +35,9 @@ import pandas as pd
 import seaborn as sns
 from myst_nb import glue
 
-from pathways import cells, charts, report
-from pathways.labels import LEARNER_GROUPS, group_type_label
+from pathways.report import cells, charts
+from pathways import report
+from pathways.report.labels import LEARNER_GROUPS, group_type_label
 
 ctx = report.open_report(partnership, year, data_dir, registry, output_dir)
 glue("school_year", ctx.school_year, display=False)

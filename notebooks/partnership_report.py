@@ -30,8 +30,9 @@ output_dir = None
 # %% tags=["remove-cell"]
 from myst_nb import glue
 
-from pathways import charts, report
-from pathways.labels import LEARNER_GROUPS
+from pathways.report import charts
+from pathways import report
+from pathways.report.labels import LEARNER_GROUPS
 
 ctx = report.open_report(partnership, year, data_dir, registry, output_dir)
 glue("partnership_name", ctx.partnership.name, display=False)

@@ -28,7 +28,7 @@ output_dir = None
 # %% tags=["remove-cell"]
 from myst_nb import glue
 
-from pathways import charts, overview
+from pathways.report import charts, overview
 
 ctx = overview.open_overview(year, runs_dir, registry, output_dir)
 glue("school_year", ctx.school_year, display=False)

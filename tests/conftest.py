@@ -21,7 +21,7 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def registry():
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     return load_registry(REPO / "partnerships.yml")
 

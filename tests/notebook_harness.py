@@ -4,7 +4,7 @@ The notebook is read from its jupytext ``.py`` form; its parameters cell is repl
 test's parameters and ``open_report`` / ``open_overview`` return the test's context. Each code
 cell keeps its outputs (display data, glue records, the last expression's result) in the
 notebook it returns, so a test can read every rendered text or hand the notebook to
-:func:`pathways.standalone.prepare` and nbconvert like an executed one.
+:func:`pathways.book.standalone.prepare` and nbconvert like an executed one.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pathways.audit import audit_version
-from pathways.registry import load_registry
+from pathways.book.audit import audit_version
+from pathways.io.registry import load_registry
 
 LEARNERS = """learner_id,school_year,school_id,grade_level,cohort_year,sex,race_ethnicity,is_economically_disadvantaged,is_english_learner,has_disability
 {rows}"""
@@ -185,11 +185,11 @@ def test_ids_in_embedded_downloads_and_figures_are_found(word_ids, tmp_path):
 def published(tmp_path_factory):
     """A synthetic partnership's 2024 export, published as a version with the export and a page
     whose figure embeds the rows of one breakdown as a CSV download."""
-    from pathways.export import write_export
     from pathways.indicators import compute_export, true_cells
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.registry import Registry
-    from pathways.submission import load_history
+    from pathways.io.export import write_export
+    from pathways.io.registry import Registry
+    from pathways.io.submission import load_history
 
     root = tmp_path_factory.mktemp("rule4")
     data = root / "data"
@@ -251,7 +251,7 @@ def _unhide(frame: pd.DataFrame, truth: pd.DataFrame, idx: int) -> pd.DataFrame:
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    from pathways.export import write_export
+    from pathways.io.export import write_export
 
     out = io.StringIO()
     write_export(frame, out, "csv")
@@ -265,7 +265,7 @@ def test_the_published_version_passes(published):
 
 def test_every_complementary_cell_shown_again_is_caught(published):
     """Each complementary cell protects a small one: show any of them and the audit names the breakdown."""
-    from pathways.suppression import COMPLEMENTARY
+    from pathways.indicators.suppression import COMPLEMENTARY
 
     export, truth = published["export"], published["truth"]
     complementary = export.index[export.suppression_reason == COMPLEMENTARY]
@@ -285,7 +285,7 @@ def test_every_complementary_cell_shown_again_is_caught(published):
 
 def test_a_cell_shown_only_in_an_embedded_download_is_caught(published):
     """The export hides the cell; a figure's download shows it: together they give a small cell away."""
-    from pathways.suppression import COMPLEMENTARY
+    from pathways.indicators.suppression import COMPLEMENTARY
 
     export, truth = published["export"], published["truth"]
     idx = export.index[export.suppression_reason == COMPLEMENTARY][0]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from pathways import charts, render
+from pathways.report import charts, render
 
 
 def _group_rows() -> pd.DataFrame:
@@ -253,7 +253,7 @@ def test_importing_the_package_leaves_the_kernel_s_matplotlib_backend_alone(repo
         "PYTHONPATH": str(repo / "src"),
     }
     code = (
-        "import matplotlib; import pathways.report, pathways.overview, pathways.charts, pathways.theme; "
+        "import matplotlib; import pathways.report.context, pathways.report.overview, pathways.report.charts, pathways.report.theme; "
         "print(matplotlib.get_backend())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)

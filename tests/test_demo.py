@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pathways.dictionary import load_dictionary
-from pathways.submission import coerce, read_raw
+from pathways.io.dictionary import load_dictionary
+from pathways.io.submission import coerce, read_raw
 
 YEARS = list(range(2019, 2025))
 PARTNERSHIPS = ["denver", "aurora", "san-luis-valley"]
@@ -215,7 +215,7 @@ def test_sizes_scale(frames, tmp_path, registry):
 
 def test_only_demo_partnerships_are_written(tmp_path, registry):
     from pathways.demo import DemoDataError, write_demo_data
-    from pathways.registry import Registry
+    from pathways.io.registry import Registry
 
     real = registry.partnerships[0].model_copy(update={"is_demo": False, "id": "real-one"})
     mixed = Registry(partnerships=(*registry.partnerships, real))
@@ -299,7 +299,7 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 def _odds_data(data: Path, pid: str, cohort: int) -> pd.DataFrame:
     """Cohort members with their distinct completed CTE courses, mentorship and demographics, read from the files."""
-    from pathways.submission import load_history
+    from pathways.io.submission import load_history
 
     h = load_history(data, pid, cohort)
     outcomes = h.frame("hs_outcomes")
@@ -365,7 +365,7 @@ def _raw_rate_rows(data: Path, registry, pid: str, year: int) -> pd.DataFrame:
     """Unsuppressed rate rows of four rates with learner breakdowns, from the engine's own functions."""
     from pathways.indicators import credentials, graduation, pathways_, wbl
     from pathways.indicators.base import Ctx
-    from pathways.submission import load_history
+    from pathways.io.submission import load_history
 
     ctx = Ctx(load_history(data, pid, year), registry.get(pid), registry.min_cell_size)
     rows = [

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pathways.export import EXPORT_COLUMNS, conform, neutralize_formulas, read_export, write_export
+from pathways.io.export import EXPORT_COLUMNS, conform, neutralize_formulas, read_export, write_export
 
 
 def sample() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The gate's first pass (``validation/screen.py``) must never let through what the suite refuses.
+"""The gate's first pass (``gate/screen.py``) must never let through what the suite refuses.
 
 Differential: every variant of the bad-input corpus (and every good spelling) is validated twice,
 once the fast way (the first pass, the suite only when it fails) and once with the first pass
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import corpus
-from pathways.validation import gate as gate_module
-from pathways.validation import validate_submission
-from pathways.validation.screen import int_range_regex, int_value_regex
+from pathways.gate import validate as gate_module
+from pathways.gate import validate_submission
+from pathways.gate.screen import int_range_regex, int_value_regex
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,13 @@ import pytest
 import yaml
 
 from bad_inputs import corpus
-from pathways.dictionary import DataDictionary, load_dictionary
-from pathways.registry import RegistryError, load_registry
-from pathways.safety import UnsafeInputError, check_year
-from pathways.submission import DataError, FileRefused, coerce, read_raw, submitted_years
-from pathways.validation import GateRefused, gate_history, validate_submission
-from pathways.validation import gate as gate_module
+from pathways.gate import GateRefused, gate_history, validate_submission
+from pathways.gate import history as gate_module
+from pathways.gate import validate as validate_module
+from pathways.io.dictionary import DataDictionary, load_dictionary
+from pathways.io.paths import UnsafeInputError, check_year
+from pathways.io.registry import RegistryError, load_registry
+from pathways.io.submission import DataError, FileRefused, coerce, read_raw, submitted_years
 
 
 @pytest.fixture(scope="module")
@@ -434,7 +435,7 @@ def test_a_damaged_or_altered_gate_cache_entry_is_rebuilt(good, tmp_path, damage
         entry.symlink_to(entries[2023])
     monkeypatch.setattr(gate_module, "_MEMORY", {})
     with pytest.raises(GateRefused) as refused:
-        from pathways.validation import require_history_pass
+        from pathways.gate import require_history_pass
 
         require_history_pass(data, corpus.PID, 2024, cache_dir=cache)
     assert "learners.csv, column grade_level" in str(refused.value)
@@ -469,7 +470,7 @@ def test_an_unwritable_gate_cache_only_costs_time(good, tmp_path):
 def test_results_that_cannot_be_written_are_a_message(good, tmp_path, monkeypatch, capsys):
     import errno
 
-    from pathways.validation.command import run_validate
+    from pathways.gate.command import run_validate
 
     data = tmp_path / "data"
     corpus.make_variant(good, data / corpus.PID, lambda folder: None)
@@ -478,7 +479,7 @@ def test_results_that_cannot_be_written_are_a_message(good, tmp_path, monkeypatc
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
 
-    monkeypatch.setattr(gate_module, "write_outputs", full)
+    monkeypatch.setattr(validate_module, "write_outputs", full)
     code = run_validate(
         corpus.PID, "2024", data_dir=data, registry_path=registry, out_dir=tmp_path / "out", as_json=False
     )
@@ -505,8 +506,8 @@ def test_typed_reads_keep_their_cells(tmp_path):
     "version", ["２０２５.1", "٢٠٢٥.1", "2025.１", "2025.1\n", "2025.1/../x", "../2025.1", ""]
 )
 def test_a_version_is_ascii_digits_only(version):
+    from pathways.book.publish import check_version
     from pathways.errors import PathwaysError
-    from pathways.publish import check_version
 
     with pytest.raises(PathwaysError) as caught:
         check_version(version)

@@ -16,7 +16,7 @@ import pytest
 
 
 def _report_modules(repo: Path) -> set[str]:
-    from pathways.notebook_specs import imported_modules
+    from pathways.pipeline.notebook_specs import imported_modules
 
     return set().union(
         *(imported_modules(p.read_text(encoding="utf-8")) for p in (repo / "notebooks").glob("*.py"))
@@ -24,25 +24,25 @@ def _report_modules(repo: Path) -> set[str]:
 
 
 def test_the_report_notebooks_hash_covers_the_engine_and_the_gate_but_not_the_book(repo):
-    from pathways.notebook_specs import PACKAGE, module_closure
+    from pathways.pipeline.notebook_specs import PACKAGE, module_closure
 
     reached = {
         p.relative_to(PACKAGE).as_posix() for p in module_closure(_report_modules(repo) | {"pathways"})
     }
     assert {
-        "report.py",
-        "overview.py",
+        "report/context.py",
+        "report/overview.py",
         "indicators/engine.py",
-        "validation/gate.py",
+        "gate/validate.py",
         "__init__.py",
     } <= reached
-    assert not reached & {"book.py", "publish.py", "cli.py", "audit.py", "run.py", "executors.py"}
+    assert not [p for p in reached if p.startswith(("book/", "pipeline/", "book_assets/")) or p == "cli.py"]
 
 
 def test_every_module_a_notebook_loads_is_in_its_hash(repo):
     """Independent of the static walk: import what the notebooks import in a fresh interpreter and
     list the package modules Python actually loaded."""
-    from pathways.notebook_specs import module_closure
+    from pathways.pipeline.notebook_specs import module_closure
 
     modules = sorted(_report_modules(repo))
     code = (
@@ -64,7 +64,7 @@ def test_every_module_a_notebook_loads_is_in_its_hash(repo):
 @pytest.fixture
 def package_copy(tmp_path, monkeypatch):
     """The notebook hash computed over a copy of the package that a test may edit."""
-    from pathways import notebook_specs
+    from pathways.pipeline import notebook_specs
 
     copy = tmp_path / "pathways"
     shutil.copytree(notebook_specs.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -75,7 +75,7 @@ def package_copy(tmp_path, monkeypatch):
 
 
 def test_a_change_reruns_exactly_the_notebooks_whose_code_it_touches(package_copy):
-    from pathways import notebook_specs
+    from pathways.pipeline import notebook_specs
 
     def digests() -> tuple[str, str]:
         notebook_specs._data_files_digest.cache_clear()
@@ -83,8 +83,8 @@ def test_a_change_reruns_exactly_the_notebooks_whose_code_it_touches(package_cop
 
     report, plain = digests()
     for name in (
-        "book.py",
-        "publish.py",
+        "book/assemble.py",
+        "book/publish.py",
         "book_assets/_static/pathways.css",
         "book_assets/_templates/layout.html",
     ):

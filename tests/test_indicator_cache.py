@@ -17,7 +17,7 @@ from pathways.indicators import cache, compute_series
 @pytest.fixture(scope="module")
 def submission(tmp_path_factory):
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.registry import Registry
+    from pathways.io.registry import Registry
 
     data = tmp_path_factory.mktemp("cache-data")
     write_submission(make_frames(400, years=range(2022, 2025), seed=3), data, "syn")

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pathways.dictionary import load_dictionary
-from pathways.export import EXPORT_COLUMNS
 from pathways.indicators import compute_year
-from pathways.registry import Partnership
-from pathways.submission import load_history
+from pathways.io.dictionary import load_dictionary
+from pathways.io.export import EXPORT_COLUMNS
+from pathways.io.registry import Partnership
+from pathways.io.submission import load_history
 
 PID = "test-partnership"
 
@@ -452,7 +452,7 @@ def test_employment_is_read_from_the_prior_folder(tmp_path):
 
 
 def test_suppression_applied_in_compute_year(table, tmp_path):
-    from pathways.suppression import COMPLEMENTARY
+    from pathways.indicators.suppression import COMPLEMENTARY
 
     data = build(tmp_path)
     small = compute_year(load_history(data, PID, 2024), partnership(), 3)
@@ -480,8 +480,8 @@ def test_suppression_applied_in_compute_year(table, tmp_path):
 def test_threshold_and_complementary_suppression_in_compute_year():
     """24 learners, nobody with an ICAP: EL true 10 (shown), false 9 and unknown 5 (hidden);
     race white 20 and asian 4: asian hidden, so white is hidden too (total minus white = asian)."""
+    from pathways.indicators.suppression import COMPLEMENTARY
     from pathways.indicators.synthetic import history_from_frames
-    from pathways.suppression import COMPLEMENTARY
 
     n = 24
     el = ["true"] * 10 + ["false"] * 9 + [None] * 5

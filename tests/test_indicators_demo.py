@@ -60,11 +60,11 @@ def test_cte_participation_matches_an_independent_count(denver):
 
 
 def test_export_passes_the_disclosure_audit(denver, registry, tmp_path):
-    """The audit that guards publishing (pathways.audit) finds no small cell in the engine's export."""
+    """The audit that guards publishing (pathways.book.audit) finds no small cell in the engine's export."""
     import io
 
-    from pathways.audit import _small_cell_findings, input_group_sizes
-    from pathways.export import write_export
+    from pathways.book.audit import _small_cell_findings, input_group_sizes
+    from pathways.io.export import write_export
 
     data, series, export = denver
     sizes = input_group_sizes(data, registry)
@@ -78,9 +78,9 @@ def test_small_demo_partnerships_pass_the_audit(demo_data_small, registry):
     """At a tenth of their size the demo partnerships have many small cells: none may be shown."""
     import io
 
-    from pathways.audit import _small_cell_findings, input_group_sizes
-    from pathways.export import write_export
+    from pathways.book.audit import _small_cell_findings, input_group_sizes
     from pathways.indicators import compute_export, compute_series
+    from pathways.io.export import write_export
 
     sizes = input_group_sizes(demo_data_small, registry)
     for pid in registry.ids:
@@ -99,7 +99,7 @@ FOCAL = ("is_english_learner", "has_disability", "is_economically_disadvantaged"
 def test_denver_shows_its_focal_groups(denver):
     """English learners, learners with disabilities and economically disadvantaged learners are
     never the cell hidden to protect another: Denver's groups are large enough to be shown."""
-    from pathways.suppression import COMPLEMENTARY
+    from pathways.indicators.suppression import COMPLEMENTARY
 
     _, _, export = denver
     rates = export[
@@ -139,9 +139,9 @@ def test_no_suppressed_or_coded_row_carries_a_number(denver, demo_data_small, re
 def test_every_year_of_the_small_demo_passes_the_rule_4_audit(demo_data_small, registry, tmp_path):
     """Each year's export of each small demo partnership, published together and checked by the
     audit from the learner-level files: nothing hidden can be worked out by subtraction."""
-    from pathways.audit import audit_version
-    from pathways.export import write_export
+    from pathways.book.audit import audit_version
     from pathways.indicators import compute_export, compute_series
+    from pathways.io.export import write_export
 
     (tmp_path / "exports").mkdir()
     for pid in registry.ids:

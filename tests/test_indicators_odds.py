@@ -8,7 +8,7 @@ import pytest
 from pathways.indicators.base import Ctx
 from pathways.indicators.odds import distinct_rows, graduation_odds_by_cte, odds_words
 from pathways.indicators.synthetic import TRUE_ODDS, history_from_frames, make_frames
-from pathways.registry import Partnership
+from pathways.io.registry import Partnership
 
 P = Partnership.model_validate(
     {

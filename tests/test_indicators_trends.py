@@ -176,7 +176,7 @@ GAPS = [
 
 
 def _hand_series() -> pd.DataFrame:
-    from pathways.export import conform
+    from pathways.io.export import conform
 
     rows = list(HAND)
     for gtype, value, then, now, shown in GAPS:
@@ -313,7 +313,7 @@ def test_gap_trend_columns_against_a_hand_computed_table():
 
 def test_goal_columns_against_a_hand_computed_table():
     from pathways.indicators.goals import add_goals
-    from pathways.registry import Partnership
+    from pathways.io.registry import Partnership
 
     p = Partnership.model_validate(
         {
@@ -369,7 +369,7 @@ def test_on_track_line():
 @pytest.fixture(scope="module")
 def multi_year(tmp_path_factory):
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.registry import Registry
+    from pathways.io.registry import Registry
 
     data = tmp_path_factory.mktemp("multi")
     frames = make_frames(1500, years=range(2019, 2023), seed=5, growth=0.2)
@@ -506,9 +506,9 @@ def test_cli_indicators(multi_year, demo_data_small, repo, tmp_path):
 
 
 def test_goal_without_a_baseline_shows_no_progress():
-    from pathways.export import conform
     from pathways.indicators.goals import add_goals
-    from pathways.registry import Partnership
+    from pathways.io.export import conform
+    from pathways.io.registry import Partnership
 
     p = Partnership.model_validate(
         {

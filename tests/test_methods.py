@@ -1,9 +1,9 @@
-"""The methods page explains what the engine does, in the registry's threshold (pathways.methods)."""
+"""The methods page explains what the engine does, in the registry's threshold (pathways.book.generated_pages)."""
 
 from __future__ import annotations
 
-from pathways.methods import methods_page
-from pathways.registry import Registry
+from pathways.book.generated_pages import methods_page
+from pathways.io.registry import Registry
 
 
 def test_methods_page_explains_bounds_complements_gaps_and_sectors(registry):

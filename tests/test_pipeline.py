@@ -34,7 +34,7 @@ def pipeline(tmp_path_factory, repo):
     analyst dropped into a copy of notebooks/ (one per partnership-year, one once), published as 2025.1."""
     from drops import closer_look, copy_notebooks, state_summary
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     root = tmp_path_factory.mktemp("pipeline")
     data, out = root / "data", root / "reports"
@@ -541,7 +541,7 @@ def test_every_kind_of_page_passes_axe_and_loads_nothing_from_another_host(pipel
 
 def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipeline, tmp_path):
     """BibTeX, APA, the stable-address line, the canonical link and CITATION.cff name one absolute address."""
-    from pathways.publish import _write_citation
+    from pathways.book.publish import _write_citation
 
     base = "https://data.example.org/pathways/"
     result = _pathways(

@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathways.export import EXPORT_COLUMNS, FLOAT_COLUMNS
 from pathways.indicators import compute_year, true_cells
 from pathways.indicators.synthetic import history_from_frames, make_frames
-from pathways.registry import Partnership
+from pathways.io.export import EXPORT_COLUMNS, FLOAT_COLUMNS
+from pathways.io.registry import Partnership
 
 P = Partnership.model_validate(
     {
@@ -84,8 +84,8 @@ def audit_findings(table: pd.DataFrame, truth: pd.DataFrame, sizes: dict, n: int
     """The disclosure audit's own rule-4 check of one year's published rows against the true cells."""
     import io
 
-    from pathways import audit
-    from pathways.export import write_export
+    from pathways.book import audit
+    from pathways.io.export import write_export
 
     out = io.StringIO()
     write_export(table, out, "csv")
@@ -179,7 +179,7 @@ def test_rates_have_one_all_row_per_indicator():
     dupes = alls.groupby(["indicator_id", "measure"]).size()
     assert (dupes == 1).all(), dupes[dupes != 1]
     # and every rate the catalogue defines is there to be counted (an empty table would pass the above)
-    from pathways.catalogue import load_catalogue
+    from pathways.io.catalogue import load_catalogue
 
     rates = {i.id for i in load_catalogue().indicators if i.unit == "rate"}
     assert rates <= set(alls.loc[alls.measure == "rate", "indicator_id"]), rates - set(alls.indicator_id)

@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathways.dictionary import load_dictionary
-from pathways.submission import _parse_text_cells_pandas, _record_rows, parse_text_cells, read_raw, to_number
+from pathways.io.dictionary import load_dictionary
+from pathways.io.submission import (
+    _parse_text_cells_pandas,
+    _record_rows,
+    parse_text_cells,
+    read_raw,
+    to_number,
+)
 
 TRICKY = {
     "plain": "a,b,c\n1,2,3\n4,5,6\n",

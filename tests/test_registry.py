@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pathways.registry import RegistryError, load_registry
+from pathways.io.registry import RegistryError, load_registry
 
 
 def test_demo_registry_has_three_demo_partnerships(registry):

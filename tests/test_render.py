@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pathways import charts, project, render, standalone
+from pathways.book import standalone
+from pathways.io import project
+from pathways.report import charts, render
 
 HOSTILE = '</script><script>alert("x")</script> & {glue}`k` $5 $$ **bold** [link](http://evil.example)'
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import notebook_harness
-from pathways import cells, render, report
+from pathways import report
+from pathways.report import cells, render
 
 PARTNERSHIPS = ("denver", "aurora", "san-luis-valley")
 # Numbers no real figure of the demo reads, as a report would write them and as its CSVs would.

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from drops import write_notebook
-from pathways.runlock import LOCK_NAME, folder_lock
+from pathways.pipeline.runlock import LOCK_NAME, folder_lock
 
 pytestmark = pytest.mark.slow
 FAIL_FLAG = "FAIL-NOW"

@@ -1,6 +1,7 @@
 import pytest
 
-from pathways.safety import UnsafeInputError, check_partnership_id, check_year, md_escape, submission_dir
+from pathways.io.markdown import md_escape
+from pathways.io.paths import UnsafeInputError, check_partnership_id, check_year, submission_dir
 
 
 @pytest.mark.parametrize("bad", ["../etc", "a/b", "", "UPPER", "x" * 41, "a b", "..", "denver\n"])

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pathways import cells, story
-from pathways.catalogue import load_catalogue
+from pathways.io.catalogue import load_catalogue
+from pathways.report import cells, story
 
 CAT = load_catalogue()
 
@@ -210,7 +210,7 @@ def test_headlines_follow_the_catalogue_rank_and_skip_what_cannot_be_shown():
 
 
 def test_money_reads_as_money():
-    from pathways.theme import fmt_usd
+    from pathways.report.theme import fmt_usd
 
     assert fmt_usd(8506.2) == "$8,506" and fmt_usd(1_567_020) == "$1.6 million"
     ind = CAT.get("median_earnings_q2")

@@ -1,4 +1,4 @@
-"""Small-cell suppression rules on hand-made rows (pathways.suppression).
+"""Small-cell suppression rules on hand-made rows (pathways.indicators.suppression).
 
 Every expectation is worked out by hand in the comments: N = 10.
 """
@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from pathways.indicators.base import ROW_COLUMNS, row
-from pathways.suppression import COMPLEMENTARY, NUMERIC_COLUMNS, bottom_bound, pinned, suppress, top_bound
+from pathways.indicators.suppression import (
+    COMPLEMENTARY,
+    NUMERIC_COLUMNS,
+    bottom_bound,
+    pinned,
+    suppress,
+    top_bound,
+)
 
 N = 10
 

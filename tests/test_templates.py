@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pathways.dictionary import load_dictionary
-from pathways.submission import coerce, read_raw
-from pathways.templates import WORKBOOK_NAME, expected_files, write_templates
+from pathways.book.data_templates import WORKBOOK_NAME, expected_files, write_templates
+from pathways.io.dictionary import load_dictionary
+from pathways.io.submission import coerce, read_raw
 
 SHARED_CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "design" / "data-contract.md"
 # A copy kept in the repository, so the check runs on any clone (CI included).
@@ -99,6 +99,6 @@ def test_dictionary_has_the_contract_columns_unrenamed():
 def test_the_fast_yaml_parser_reads_the_packaged_files_as_the_reference_parser_does(name):
     import yaml
 
-    from pathways.resources import packaged_yaml
+    from pathways.io.resources import packaged_yaml
 
     assert packaged_yaml(name) == packaged_yaml(name, loader=yaml.SafeLoader)

@@ -78,7 +78,7 @@ def _titled_by_the_registry(notebooks: Path) -> None:
             ("code", 'partnership = "denver"\nyear = 2024\nregistry = None', ["parameters"]),
             (
                 "code",
-                "from myst_nb import glue\n\nfrom pathways.registry import load_registry\n\n"
+                "from myst_nb import glue\n\nfrom pathways.io.registry import load_registry\n\n"
                 "glue('partnership_name', load_registry(registry).get(partnership).name, display=False)",
                 ["remove-cell"],
             ),
@@ -86,7 +86,7 @@ def _titled_by_the_registry(notebooks: Path) -> None:
             # an analyst's own figure whose rows carry the registry's partner names (one is a formula)
             (
                 "code",
-                "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom pathways import charts\n\n"
+                "import matplotlib.pyplot as plt\nimport pandas as pd\n\nfrom pathways.report import charts\n\n"
                 "partners = [p.name for p in load_registry(registry).get(partnership).partners]\n"
                 "rows = pd.DataFrame({'partner': partners, 'learners': range(1, len(partners) + 1)})\n"
                 "fig, ax = plt.subplots()\nax.bar(range(len(rows)), rows['learners'])\n"
@@ -114,7 +114,7 @@ def hostile(tmp_path_factory, repo):
     """Two years of one partnership with hostile text, run and published from a read-only data folder."""
     from drops import copy_notebooks
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     root = tmp_path_factory.mktemp("trust")
     data, out = root / "data", root / "reports"

@@ -14,7 +14,7 @@ import pytest
 
 from bad_inputs import corpus
 from pathways.errors import PathwaysError
-from pathways.validation import (
+from pathways.gate import (
     GateRefused,
     GateResult,
     gate_history,
@@ -78,7 +78,7 @@ def test_real_world_spellings_are_accepted(good: Path, tmp_path: Path, name: str
 def test_personal_data_is_refused_without_reading_values(
     good: Path, tmp_path: Path, name: str, capsys
 ) -> None:
-    from pathways.validation.command import run_validate
+    from pathways.gate.command import run_validate
 
     edit, file, column, _ = corpus.BAD[name]
     root = _variant(good, tmp_path, edit)
@@ -247,8 +247,8 @@ def test_demo_data_passes_the_gate(demo_data_small: Path, registry) -> None:
 def test_bad_submission_never_reaches_the_reports(good: Path, tmp_path: Path, name: str, monkeypatch) -> None:
     """The run's report job for a refused year stops at the gate: the summary carries the
     clerk's message (file named, no learner values) and no report or half-written folder exists."""
-    from pathways.registry import load_registry
-    from pathways.run import execute_job, plan
+    from pathways.io.registry import load_registry
+    from pathways.pipeline.run import execute_job, plan
 
     edit, file, _column, _check = corpus.BAD[name]
     root = _variant(good, tmp_path, edit)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import corpus
-from pathways.validation.command import run_validate
+from pathways.gate.command import run_validate
 
 
 @pytest.fixture()

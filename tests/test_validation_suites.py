@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pathways.dictionary import load_dictionary
-from pathways.validation.crossfile import once_checks, reference_checks
-from pathways.validation.suites import (
+from pathways.gate.crossfile import once_checks, reference_checks
+from pathways.gate.suites import (
     DEFAULT_SUITES_DIR,
     REGENERATE_HINT,
     drifted_suites,
@@ -15,6 +14,7 @@ from pathways.validation.suites import (
     suite_filename,
     write_suites,
 )
+from pathways.io.dictionary import load_dictionary
 
 
 def test_committed_suites_match_the_dictionary() -> None:
@@ -52,13 +52,13 @@ def test_suites_are_gx_json(tmp_path) -> None:
 
 
 def test_type_regexes_agree_with_the_reader() -> None:
-    """The gate's type checks accept exactly what ``pathways.submission.coerce`` converts."""
+    """The gate's type checks accept exactly what ``pathways.io.submission.coerce`` converts."""
     import re
 
     import pandas as pd
 
-    from pathways.submission import invalid_mask
-    from pathways.validation.suites import BOOL_REGEX, DATE_REGEX, FLOAT_REGEX, INT_REGEX
+    from pathways.gate.suites import BOOL_REGEX, DATE_REGEX, FLOAT_REGEX, INT_REGEX
+    from pathways.io.submission import invalid_mask
 
     samples = [
         "2024",

@@ -28,7 +28,7 @@ DataOpt = Annotated[
 ]
 RegistryOpt = Annotated[Path, typer.Option("--registry", help="Partnership registry (YAML)")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder (executed notebooks, book, versions)")]
-# Years are read as text and checked by pathways.safety.check_year: click's INT would take
+# Years are read as text and checked by pathways.io.paths.check_year: click's INT would take
 # "２０２４" (any Unicode digits) and turn it into 2024.
 YearArg = Annotated[
     str, typer.Argument(help="School year (the year it ends: 2023-24 is 2024)", metavar="YEAR")
@@ -54,7 +54,7 @@ def demo_data(
 ) -> None:
     """Write the synthetic demo partnerships' submissions (every contract file, 2019-2024)."""
     from pathways.demo import write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     try:
         reg = load_registry(registry)
@@ -77,7 +77,7 @@ def templates(
     registry: RegistryOpt = DEFAULT_REGISTRY,
 ) -> None:
     """Write the data templates (CSV, README, Excel workbook) from the data dictionary."""
-    from pathways.templates import write_templates
+    from pathways.book.data_templates import write_templates
 
     try:
         paths = write_templates(out)
@@ -113,7 +113,7 @@ def validate(
 
     Exit 0 when the submission passes, 1 when it is refused, 2 when the arguments are wrong.
     """
-    from pathways.validation.command import run_regenerate_suites, run_validate
+    from pathways.gate.command import run_regenerate_suites, run_validate
 
     if regenerate_suites:
         raise typer.Exit(run_regenerate_suites())
@@ -144,11 +144,11 @@ def indicators(
     Every year up to YEAR must pass the validation gate first: a refused submission exits 1
     with the gate's message, and nothing is computed from it.
     """
-    from pathways.export import write_export
+    from pathways.gate import GateRefused, require_history_pass
     from pathways.indicators import compute_export
-    from pathways.registry import load_registry
-    from pathways.safety import check_partnership_id, check_year
-    from pathways.validation import GateRefused, require_history_pass
+    from pathways.io.export import write_export
+    from pathways.io.paths import check_partnership_id, check_year
+    from pathways.io.registry import load_registry
 
     if fmt not in ("csv", "json"):
         _fail(PathwaysError("--format must be csv or json"))
@@ -174,7 +174,7 @@ NotebooksOpt = Annotated[
 
 
 def _fail_io(exc: OSError, code: int = 2) -> None:
-    from pathways.io_errors import describe_os_error
+    from pathways.io.os_errors import describe_os_error
 
     _fail(describe_os_error(exc), code)
 
@@ -205,9 +205,9 @@ def run(
     Exit 0 when every notebook ran or was up to date, 1 when any was refused or failed (the
     previous good output of a failed one is kept), 2 when the run could not start.
     """
-    from pathways.registry import load_registry
-    from pathways.run import print_summary
-    from pathways.run import run as run_notebooks
+    from pathways.io.registry import load_registry
+    from pathways.pipeline.run import print_summary
+    from pathways.pipeline.run import run as run_notebooks
 
     try:
         reg = load_registry(registry)
@@ -247,10 +247,10 @@ def build(
     ] = None,
 ) -> None:
     """Build a preview of the book (version "draft") from the successful runs into _build/html."""
-    from pathways.book import assemble, check_base_url, configured_base_url
-    from pathways.book import build as build_book
-    from pathways.registry import load_registry
-    from pathways.runlock import folder_lock
+    from pathways.book.assemble import assemble, check_base_url, configured_base_url
+    from pathways.book.assemble import build as build_book
+    from pathways.io.registry import load_registry
+    from pathways.pipeline.runlock import folder_lock
 
     try:
         reg = load_registry(registry)
@@ -281,8 +281,8 @@ def publish(
     if_missing: Annotated[bool, typer.Option(help="Succeed without change when the version exists")] = False,
 ) -> None:
     """Freeze the book, standalone reports, indicator tables and validation results into <out>/<version>/."""
-    from pathways.publish import publish as publish_version
-    from pathways.registry import load_registry
+    from pathways.book.publish import publish as publish_version
+    from pathways.io.registry import load_registry
 
     try:
         reg = load_registry(registry)
@@ -310,9 +310,9 @@ def audit(
     out: OutOpt = DEFAULT_OUT,
 ) -> None:
     """Scan a published version for learner-level data; exit 1 when anything is found."""
-    from pathways.audit import audit_version
-    from pathways.publish import check_version
-    from pathways.registry import load_registry
+    from pathways.book.audit import audit_version
+    from pathways.book.publish import check_version
+    from pathways.io.registry import load_registry
 
     try:
         check_version(version)

@@ -25,10 +25,10 @@ from pathways.demo.outcomes import TRUE_COVARIATE_ODDS_RATIOS, TRUE_GRADUATION_O
 from pathways.demo.profiles import PROFILES, Profile, partnership_offset, profile_for
 from pathways.demo.simulate import simulate
 from pathways.demo.writer import write_csv
-from pathways.dictionary import load_dictionary
 from pathways.errors import PathwaysError
-from pathways.registry import Partnership, Registry
-from pathways.safety import check_year, submission_dir
+from pathways.io.dictionary import load_dictionary
+from pathways.io.paths import check_year, submission_dir
+from pathways.io.registry import Partnership, Registry
 
 DEFAULT_YEARS = range(2019, 2025)
 DEFAULT_SEED = 2024  # the seed the calibration to published figures is checked at (calibration.py)

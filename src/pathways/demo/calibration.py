@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathways.registry import Registry
+from pathways.io.registry import Registry
 
 CALIBRATED_PARTNERSHIP, FROM_YEAR, TO_YEAR = "denver", 2019, 2024
 
@@ -98,7 +98,7 @@ def _figure(
 def main(argv: list[str] | None = None) -> int:
     """Generate Denver for each seed given, print its calibrated figures and how many seeds land in range."""
     from pathways.demo import DEFAULT_SEED, write_demo_data
-    from pathways.registry import load_registry
+    from pathways.io.registry import load_registry
 
     seeds = [int(a) for a in (sys.argv[1:] if argv is None else argv)] or [DEFAULT_SEED]
     registry = load_registry(Path("partnerships.yml"))

@@ -14,7 +14,7 @@ import numpy as np
 
 from pathways.demo.draws import ranks_within
 from pathways.demo.profiles import SEX_SHARES, Profile
-from pathways.dictionary import load_dictionary
+from pathways.io.dictionary import load_dictionary
 
 SIZE_CALIBRATION = 1.09  # transfers out outnumber transfers in: nominal class size is set a bit higher
 ORIGINAL_CLASS_SHARE = 0.93  # of a cohort's nominal size, the learners already there in grade 6

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pathways.dictionary import FileSpec
+from pathways.io.dictionary import FileSpec
 
 BOOL_LABELS = ("false", "true")
 

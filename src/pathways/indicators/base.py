@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from pathways.indicators.rates import equity_gap, wilson
-from pathways.registry import Partnership
-from pathways.submission import History
+from pathways.io.registry import Partnership
+from pathways.io.submission import History
 
 LEARNER_GROUPS = (
     "sex",
@@ -235,7 +235,7 @@ class Ctx:
     # ------------------------------------------------------------------ basics
     def groups(self, indicator_id: str) -> tuple[str, ...]:
         """The disaggregations the catalogue names for an indicator."""
-        from pathways.catalogue import load_catalogue
+        from pathways.io.catalogue import load_catalogue
 
         return load_catalogue().groups_of(indicator_id)
 

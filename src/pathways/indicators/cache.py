@@ -26,11 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pathways.atomic import write_atomically
-from pathways.export import EXPORT_COLUMNS, conform
-from pathways.hashing import sources_digest
-from pathways.registry import Partnership
-from pathways.submission import submission_digest
+from pathways.io.atomic import write_atomically
+from pathways.io.export import EXPORT_COLUMNS, conform
+from pathways.io.hashing import sources_digest
+from pathways.io.registry import Partnership
+from pathways.io.submission import submission_digest
 
 CACHE_ENV = "PATHWAYS_INDICATOR_CACHE"
 
@@ -40,11 +40,10 @@ def _engine_digest() -> str:
     package = Path(__file__).resolve().parents[1]
     sources = [
         package / "indicator_catalogue.yml",
-        package / "catalogue.py",
-        package / "submission.py",
-        package / "suppression.py",
-        package / "export.py",
-        package / "dictionary.py",
+        package / "io" / "catalogue.py",
+        package / "io" / "submission.py",
+        package / "io" / "export.py",
+        package / "io" / "dictionary.py",
         *sorted((package / "indicators").glob("*.py")),
     ]
     return sources_digest(sources)

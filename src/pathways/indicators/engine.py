@@ -1,6 +1,6 @@
 """The indicator engine: every indicator of the catalogue for a partnership-year, suppressed.
 
-``compute_year`` works on one :class:`~pathways.submission.History`; ``compute_series`` reads
+``compute_year`` works on one :class:`~pathways.io.submission.History`; ``compute_series`` reads
 each year's files once and computes every submitted year from the baseline to Y, each from
 the history up to that year; ``compute_export`` adds trends and goals to year Y.
 """
@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pathways.catalogue import Indicator, load_catalogue
 from pathways.errors import PathwaysError
-from pathways.export import EXPORT_COLUMNS, conform
 from pathways.indicators import after_hs, credentials, early_credit, graduation, health, odds, pathways_, wbl
 from pathways.indicators import cache as indicator_cache
 from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
 from pathways.indicators.goals import MAIN_COUNT, add_goals
+from pathways.indicators.suppression import scrub, suppress
 from pathways.indicators.trends import add_gap_trends, add_trends
-from pathways.registry import Partnership, Registry
-from pathways.submission import History, Submissions, submitted_years
-from pathways.suppression import scrub, suppress
+from pathways.io.catalogue import Indicator, load_catalogue
+from pathways.io.export import EXPORT_COLUMNS, conform
+from pathways.io.registry import Partnership, Registry
+from pathways.io.submission import History, Submissions, submitted_years
 
 COMPUTE = {
     **pathways_.INDICATORS,

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from pathways.registry import Partnership
+from pathways.io.registry import Partnership
 
 # The count a "count" goal (and a change goal on a non-rate indicator) is about.
 MAIN_COUNT = {
@@ -63,7 +63,7 @@ def _exact(r: pd.Series) -> bool:
 def add_goals(
     current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int
 ) -> pd.DataFrame:
-    from pathways.catalogue import load_catalogue
+    from pathways.io.catalogue import load_catalogue
 
     out = current.copy()
     for col in ("goal_target", "goal_target_year", "goal_current", "goal_progress_share"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pathways.submission import History
+from pathways.io.submission import History
 
 SECTORS = ["healthcare", "information_technology", "advanced_manufacturing", "construction", "energy"]
 SEXES = np.array(["female", "male", "nonbinary", "unknown"])

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from pathways.export import GAP_TREND_COLUMNS, TREND_COLUMNS
+from pathways.io.export import GAP_TREND_COLUMNS, TREND_COLUMNS
 
 DIFFERENCE_MEASURES = ("rate", "mean")
 NO_TREND_MEASURES = ("odds_ratio",)

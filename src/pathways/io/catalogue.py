@@ -1,0 +1,107 @@
+"""The indicator catalogue: typed access to ``indicator_catalogue.yml``."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from pathways.io.resources import packaged_yaml
+
+Unit = Literal["rate", "count", "usd", "odds_ratio", "mean"]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    section: str
+    unit: Unit
+    description: str
+    code: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    # a report's words: what a rate's numerator counts, who the rate covers, headline rank
+    counted: str | None = None
+    population: str | None = None
+    headline: int | None = None
+    headline_states: Literal["learners", "share"] = "learners"
+    inputs: tuple[str, ...]
+    # employer_engagement: any one of its inputs is enough
+    inputs_any: bool = False
+    # placement: needs one of these besides its inputs
+    inputs_also_one_of: tuple[str, ...] = ()
+    # optional columns the indicator needs (icap_completion needs has_icap)
+    input_columns: dict[str, tuple[str, ...]] = {}
+    # files read from an earlier folder than Y: employment.csv of folder Y-1 holds calendar year
+    # Y-1, whose fourth quarter is the second quarter after a June graduation (offset -1)
+    input_offsets: dict[str, int] = {}
+    groups: str
+    history: bool
+
+    def is_submitted(self, available: dict[str, set[str]]) -> bool:
+        """Whether the files (and optional columns) this indicator reads were submitted.
+
+        ``available`` maps each submitted file to the columns it carries with any value.
+        """
+        present = [f in available for f in self.inputs]
+        ok = any(present) if self.inputs_any else all(present)
+        if self.inputs_also_one_of:
+            ok = ok and any(f in available for f in self.inputs_also_one_of)
+        for file, columns in self.input_columns.items():
+            ok = ok and file in available and set(columns) <= available[file]
+        return ok
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    group_sets: dict[str, tuple[str, ...]]
+    sections: tuple[Section, ...]
+    indicators: tuple[Indicator, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalogue:
+        section_ids = {s.id for s in self.sections}
+        ids = [i.id for i in self.indicators]
+        if len(set(ids)) != len(ids):
+            raise ValueError("indicator ids must be unique")
+        for ind in self.indicators:
+            if ind.section not in section_ids:
+                raise ValueError(f"{ind.id}: unknown section {ind.section}")
+            if ind.groups != "none" and ind.groups not in self.group_sets:
+                raise ValueError(f"{ind.id}: unknown group set {ind.groups}")
+        return self
+
+    @property
+    def ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    def get(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"unknown indicator {indicator_id!r}")
+
+    def groups_of(self, indicator_id: str) -> tuple[str, ...]:
+        groups = self.get(indicator_id).groups
+        return () if groups == "none" else self.group_sets[groups]
+
+    def in_section(self, section_id: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.section == section_id]
+
+    def headlines(self) -> list[Indicator]:
+        """The headline outcomes in their rank order."""
+        return sorted((i for i in self.indicators if i.headline is not None), key=lambda i: i.headline)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    raw = packaged_yaml("indicator_catalogue.yml")
+    return Catalogue.model_validate(raw)
