@@ -129,6 +129,20 @@ def test_group_bars_when_every_cell_is_suppressed_keep_the_rows_and_draw_no_bar(
     assert ax.get_ylim() == (8.5, -0.5)
 
 
+def test_a_hidden_row_s_note_is_whole_where_it_fits_and_never_runs_off_the_figure():
+    both = "fewer than 10 learners counted in the rate, and fewer than 10 not"  # the longest rule-1 reason
+    rows = _group_rows().iloc[:3].assign(suppression_reason=[None, None, both])
+    fig = charts.group_bars(rows, "On-time graduation by learner group").figure
+    ax = fig.axes[0]
+    assert _texts_at(ax, 3) == [f"suppressed ({both})"]  # the whole reason: it fits beside these labels
+    long = rows.assign(suppression_reason=[None, None, both + ", " + "and more words than fit " * 6])
+    fig = charts.group_bars(long, "On-time graduation by learner group").figure
+    (note,) = [t for t in fig.axes[0].texts if t.get_style() == "italic"]
+    assert note.get_text().endswith("…")
+    fig.canvas.draw()
+    assert note.get_window_extent().x1 <= fig.bbox.x1
+
+
 def test_a_chart_of_no_rows_says_so_instead_of_drawing():
     shown = charts.group_bars(_group_rows().iloc[:0], "CTE participation by group")
     assert "nothing to draw" in shown._repr_html_()

@@ -150,6 +150,23 @@ def _text_width_in(fig: Figure, texts: list[str], size: float, weight: str = "no
     return max(widths, default=0.0) / fig.dpi
 
 
+def _note_in_plot(fig: Figure, tick_labels: list[str], text: str, size: float) -> str:
+    """A hidden row's note, cut (with its ellipsis) only where it would run off the figure.
+
+    The note starts at the plot's left edge, which :func:`_fit` puts beside the widest bold tick
+    label, and may run on into the empty margin right of the plot. The figure's data and alt text
+    keep the whole note.
+    """
+    width_in = fig.get_figwidth()
+    tick_size = plt.rcParams["ytick.labelsize"]
+    left_in = min(0.6 * width_in, _text_width_in(fig, tick_labels, tick_size, "bold") + 0.2)
+    room_in = width_in - left_in - 0.2  # the plot and the empty margin right of it
+    chars = len(text)
+    while chars > 20 and _text_width_in(fig, [chart_label(text, chars, 1)], size) > room_in:
+        chars -= 3
+    return chart_label(text, chars, 1)
+
+
 def _wrap(fig: Figure, text: str, size: float, width_in: float, weight: str = "normal") -> str:
     """``text`` broken into lines no wider than ``width_in`` (by its measured width)."""
     measured = _text_width_in(fig, [text], size, weight)
@@ -412,7 +429,7 @@ def group_bars(
                 ax.text(
                     xmax * 0.004,
                     pos[i],
-                    chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
+                    _note_in_plot(fig, ticks, cells.shown_with_reason(r, unit, min_cell_size), 8.5),
                     va="center",
                     ha="left",
                     fontsize=8.5,
@@ -483,7 +500,7 @@ def gap_dots(rows: pd.DataFrame, title: str) -> Chart | Block:
     )
     labels = [chart_label(lbl, 62) for lbl in rows["label"]]
     with theme.context():
-        fig, ax = _new(8.2, (0.42 if any("\n" in x for x in labels) else 0.3) * len(rows) + 1.3)
+        fig, ax = _new(8.2, (0.38 if any("\n" in x for x in labels) else 0.3) * len(rows) + 1.3)
         y = np.arange(len(rows))
         ax.errorbar(gap, y, xerr=moe, fmt="none", ecolor="#555555", capsize=3, lw=1)
         plot = pd.DataFrame({"gap": gap, "y": y, "kind": np.where(flag, "gap", "other")})
@@ -535,7 +552,7 @@ def gap_change(rows: pd.DataFrame, title: str) -> Chart | Block:
     trend = rows["gap_trend"].fillna("no_clear_change").astype(str).to_numpy()
     labels = [chart_label(lbl, 62) for lbl in rows["label"]]
     with theme.context():
-        fig, ax = _new(8.2, (0.42 if any("\n" in x for x in labels) else 0.32) * len(rows) + 1.5)
+        fig, ax = _new(8.2, (0.38 if any("\n" in x for x in labels) else 0.32) * len(rows) + 1.5)
         y = np.arange(len(rows))
         plot = pd.DataFrame(
             {
@@ -593,7 +610,7 @@ def odds_forest(rows: pd.DataFrame, title: str) -> Chart | Block:
     rows = rows.reset_index(drop=True)
     value, low, high = (_floats(rows[c]) for c in ("value", "ci_low", "ci_high"))
     with theme.context():
-        fig, ax = _new(8.2, 0.55 * len(rows) + 1.3)
+        fig, ax = _new(8.2, 0.45 * len(rows) + 1.3)
         y = np.arange(len(rows))
         ax.errorbar(value, y, xerr=[value - low, high - value], fmt="none", ecolor="#333333", capsize=4)
         sns.scatterplot(x=value, y=y, color=PALETTE[0], s=60, zorder=3, legend=False, ax=ax)
@@ -674,7 +691,12 @@ def value_bars(
                 ax.text(
                     xlim * 0.004,
                     i,
-                    chart_label(cells.shown_with_reason(r, unit, min_cell_size), 70, 1),
+                    _note_in_plot(
+                        fig,
+                        [chart_label(x) for x in rows["label"]],
+                        cells.shown_with_reason(r, unit, min_cell_size),
+                        8.5,
+                    ),
                     va="center",
                     fontsize=8.5,
                     color=MUTED,
