@@ -53,7 +53,6 @@ ID_COLUMNS = ("learner_id", "respondent_id")
 # The five learner breakdowns (the audit counts their groups in learners.csv itself).
 LEARNER_GROUPS = load_catalogue().learner_groups
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high")
-KEY_COLUMNS = ("partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value")
 # Columns of an indicator table that hold a figure (a suppressed row shows none of them, a
 # coded row only its denominator and bound).
 FIGURE_COLUMNS = (
