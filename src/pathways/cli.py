@@ -1,4 +1,5 @@
-"""The ``pathways`` command. Every verb takes ``--data``, ``--registry`` and ``--out``.
+"""The ``pathways`` command. A verb takes ``--data``, ``--registry`` and ``--out`` where it reads or
+writes them (``templates`` only its own ``--out``; ``demo-data`` and ``indicators`` write no output folder).
 
 Imports of the heavy parts happen inside each verb so that ``pathways --help`` is quick.
 """
@@ -47,7 +48,6 @@ def _fail(exc: PathwaysError, code: int = 2) -> None:
 def demo_data(
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
-    out: OutOpt = DEFAULT_OUT,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files")] = 2024,
     scale: Annotated[float, typer.Option(help="Multiply every partnership's size (benchmarks)")] = 1.0,
     partnership: Annotated[list[str] | None, typer.Option(help="Only these partnerships")] = None,
@@ -73,8 +73,6 @@ def demo_data(
 @app.command()
 def templates(
     out: Annotated[Path, typer.Option("--out", help="Where to write the templates")] = Path("data_templates"),
-    data: DataOpt = DEFAULT_DATA,
-    registry: RegistryOpt = DEFAULT_REGISTRY,
 ) -> None:
     """Write the data templates (CSV, README, Excel workbook) from the data dictionary."""
     from pathways.book.data_templates import write_templates
@@ -136,7 +134,6 @@ def indicators(
     year: YearArg,
     data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
-    out: OutOpt = DEFAULT_OUT,
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
 ) -> None:
     """Print the tidy indicator export of a partnership-year (suppressed as published).
@@ -328,7 +325,3 @@ def audit(
         typer.echo(f"- {f}")
     typer.echo(f"audit of {version}: {len(findings)} finding(s)")
     raise typer.Exit(1 if findings else 0)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()

@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from pathways.errors import PathwaysError
+from pathways.io.catalogue import load_catalogue
 from pathways.io.dictionary import load_dictionary
 from pathways.io.export import GAP_TREND_COLUMNS, TREND_COLUMNS
 from pathways.io.registry import Registry
@@ -49,15 +50,9 @@ from pathways.io.submission import FileRefused, parse_bool, read_raw, submitted_
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".ipynb", ".js", ".txt", ".md", ".bib", ".xml", ".cff", ".svg"}
 ID_COLUMNS = ("learner_id", "respondent_id")
-LEARNER_GROUPS = (
-    "sex",
-    "race_ethnicity",
-    "is_economically_disadvantaged",
-    "is_english_learner",
-    "has_disability",
-)
+# The five learner breakdowns (the audit counts their groups in learners.csv itself).
+LEARNER_GROUPS = load_catalogue().learner_groups
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high")
-KEY_COLUMNS = ("partnership_id", "school_year", "indicator_id", "measure", "group_type", "group_value")
 # Columns of an indicator table that hold a figure (a suppressed row shows none of them, a
 # coded row only its denominator and bound).
 FIGURE_COLUMNS = (
@@ -132,7 +127,7 @@ def input_group_sizes(data_dir: Path, registry: Registry) -> dict[tuple[str, int
             if group not in high_school:
                 continue
             values = high_school[group]
-            if group.startswith(("is_", "has_")):
+            if spec.column(group).type == "bool":
                 flags = parse_bool(values)
                 values = flags.map({True: "true", False: "false"}).astype("object").fillna("unknown")
             for value, n in values.value_counts().items():

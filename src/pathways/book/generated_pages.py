@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 from pathways.book_assets._ext.pathways_sphinx import bibtex_text
-from pathways.indicators.suppression import top_bound
+from pathways.indicators.suppression import in_words
 from pathways.io.catalogue import load_catalogue
 from pathways.io.dictionary import load_dictionary
 from pathways.io.markdown import md_escape
@@ -21,7 +21,7 @@ def _cell(text: object) -> str:
 def methods_page(registry: Registry) -> str:
     catalogue = load_catalogue()
     n = registry.min_cell_size
-    example = top_bound(400, n)
+    rules = catalogue.suppression
     out = [
         "# Methods",
         "",
@@ -69,44 +69,11 @@ def methods_page(registry: Registry) -> str:
         "",
         "## Small-cell suppression",
         "",
-        f"The registry sets the minimum cell size to **{n}**. Within that floor the reports publish as much as "
-        "can be published safely, so that the groups of learners the partnerships exist for are shown wherever "
-        "privacy allows. Applied once, centrally, before any number leaves the engine:",
+        in_words(rules.methods_intro, n),
         "",
-        f"1. a rate whose denominator is below {n} is not shown, nor is any figure of a learner group with "
-        f"fewer than {n} members in grades 9-12 that year;",
-        f'2. a count from 1 to {n - 1} (of learners, employers or credits) reads "<{n}", and a mean over '
-        f"fewer than {n} people is not shown;",
-        f"3. **bounds (top and bottom coding)**: a rate of at least {n} learners of whom only 1 to {n - 1} are "
-        f'not counted is shown as "at least" a whole percent ("≥ 97%"), one that counts only 1 to '
-        f'{n - 1} learners as "at most" a whole percent ("≤ 4%"), with its denominator but without its '
-        f"numerator. The bound is chosen so that the count it leaves open is at least {n}: for 400 learners, "
-        f'"≥ {example:.0%}" says at most {(1 - example) * 400:.0f} were not counted, never the exact few. '
-        "When both the counted and the "
-        f"uncounted learners number 1 to {n - 1}, any such bound would span most of the scale, and the rate "
-        "is not shown;",
-        "4. **complementary suppression**: where a breakdown's groups add up to its total (each of the five "
-        "learner breakdowns, years since graduation, stakeholder types; and the concentrators of a cohort, "
-        "whose rest follows from the cohort), a hidden cell must not be recoverable by subtracting the shown "
-        "groups from the total. This is checked separately for the learners in each group (denominators), "
-        "the learners counted (numerators, including those of rates shown as bounds) and the learners not "
-        f"counted: the hidden cells together must hold none or at least {n}, and no hidden small cell may be "
-        "narrowed down to a single number by what a reader knows of the others (a cell hidden for being small "
-        f"holds fewer than {n}). Where one more cell must be hidden, it is, in this order: the group of unknown "
-        "status; then the group on the other side of a yes/no breakdown (not English learners, not economically "
-        "disadvantaged, without disabilities), so that the groups the report exists for stay visible; then "
-        "the smallest other group; repeated until safe. A cell hidden on the way that turns out not to be "
-        "needed is shown again. Breakdowns whose groups overlap (industry sectors, kinds of work-based "
-        "learning, survey items) cannot be subtracted from a total and need no such step;",
-        "5. anything derived from a hidden cell is hidden with it, in every column and every sentence: an equity "
-        "gap (also every gap against a total shown only as a bound), a change, goal progress, an odds ratio and "
-        "the words that would restate it.",
+        *(f"{k}. {in_words(rule, n)}" for k, rule in enumerate(rules.methods_rules, start=1)),
         "",
-        "A hidden or bounded cell always says why; it is never a blank or a zero. The downloadable indicator "
-        "tables carry no number in any column of a suppressed row, and only the denominator and the bound in "
-        "a row shown as a bound (columns `shown_as` and `bound`). Before a version is published, a disclosure "
-        "audit recomputes every cell from the learner-level files and checks every published table, figure "
-        "download and page against these rules, subtraction included.",
+        in_words(rules.methods_after, n),
         "",
         "## Indicators",
         "",

@@ -304,11 +304,6 @@ def _suite_dicts() -> dict[str, dict]:
     return out
 
 
-def suite_dicts() -> dict[str, dict]:
-    """Every suite as GX JSON dict, keyed by contract file name (plus ``cross_file``)."""
-    return json.loads(json.dumps(_suite_dicts()))
-
-
 def load_suite(name: str):
     """A fresh ExpectationSuite object for ``name`` (a contract file or ``cross_file``)."""
     import great_expectations as gx

@@ -13,74 +13,26 @@ import numpy as np
 import pandas as pd
 
 from pathways.indicators.rates import equity_gap, wilson
+from pathways.io.catalogue import load_catalogue
+from pathways.io.dictionary import load_dictionary
 from pathways.io.registry import Partnership
 from pathways.io.submission import History
 
-LEARNER_GROUPS = (
-    "sex",
-    "race_ethnicity",
-    "is_economically_disadvantaged",
-    "is_english_learner",
-    "has_disability",
-)
-BOOL_GROUPS = ("is_economically_disadvantaged", "is_english_learner", "has_disability")
-GROUP_ORDER = {
-    "sex": ["female", "male", "nonbinary", "unknown"],
-    "race_ethnicity": [
-        "hispanic_latino",
-        "american_indian_alaska_native",
-        "asian",
-        "black_african_american",
-        "native_hawaiian_pacific_islander",
-        "white",
-        "two_or_more_races",
-        "unknown",
-    ],
-}
+_DICTIONARY = load_dictionary()
+# The five learner breakdowns (the equity breakdowns), and the yes/no ones among them.
+LEARNER_GROUPS = load_catalogue().learner_groups
+_LEARNERS = _DICTIONARY.file("learners")
+BOOL_GROUPS = tuple(g for g in LEARNER_GROUPS if _LEARNERS.column(g).type == "bool")
+# Group codes follow the dictionary's order of an enum's values (a report lists groups in it).
+GROUP_ORDER = {g: list(_LEARNERS.column(g).values) for g in LEARNER_GROUPS if g not in BOOL_GROUPS}
 BOOL_LABELS = ["true", "false", "unknown"]
-SECTOR_ORDER = [
-    "healthcare",
-    "information_technology",
-    "advanced_manufacturing",
-    "construction",
-    "aerospace",
-    "engineering",
-    "finance_business",
-    "bioscience",
-    "energy",
-    "hospitality",
-    "education",
-    "public_safety",
-    "agriculture",
-    "other",
-]
-DIPLOMAS = ("graduated_regular_diploma", "graduated_advanced_diploma")
-NOT_IN_COHORT = ("transferred_out", "deceased")
+SECTOR_ORDER = list(_DICTIONARY.enum_values("industry_sector"))
+DIPLOMAS = _DICTIONARY.value_set("diploma")
+NOT_IN_COHORT = _DICTIONARY.value_set("leaves_cohort")
 # Files whose rows name a learner; every one gets learner codes from a single factorisation.
-LEARNER_FILES = (
-    "learners",
-    "cte_courses",
-    "credentials",
-    "work_based_learning",
-    "early_postsecondary",
-    "hs_outcomes",
-    "postsecondary",
-    "employment",
-)
-
-YEAR_COLUMN = {
-    "learners": "school_year",
-    "cte_courses": "school_year",
-    "credentials": "school_year",
-    "work_based_learning": "school_year",
-    "early_postsecondary": "school_year",
-    "hs_outcomes": "cohort_year",
-    "postsecondary": "academic_year",
-    "employment": "year",
-    "employer_activity": "school_year",
-    "stakeholder_survey": "school_year",
-    "pathways": None,
-}
+LEARNER_FILES = _DICTIONARY.learner_files
+# Each file's column that equals the folder's year (pathways.csv has none).
+YEAR_COLUMN = _DICTIONARY.year_columns
 
 # Internal columns the suppression module reads; they never leave the engine.
 #   _kind: rate | count (people counted: rule 2) | derived (counts of employers, credits, dollars:
@@ -235,8 +187,6 @@ class Ctx:
     # ------------------------------------------------------------------ basics
     def groups(self, indicator_id: str) -> tuple[str, ...]:
         """The disaggregations the catalogue names for an indicator."""
-        from pathways.io.catalogue import load_catalogue
-
         return load_catalogue().groups_of(indicator_id)
 
     def this_year(self, name: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from pathways.errors import PathwaysError
 from pathways.indicators import after_hs, credentials, early_credit, graduation, health, odds, pathways_, wbl
 from pathways.indicators import cache as indicator_cache
 from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
-from pathways.indicators.goals import MAIN_COUNT, add_goals
+from pathways.indicators.goals import add_goals
 from pathways.indicators.suppression import scrub, suppress
 from pathways.indicators.trends import add_gap_trends, add_trends
 from pathways.io.catalogue import Indicator, load_catalogue
@@ -33,13 +33,6 @@ COMPUTE = {
     **after_hs.INDICATORS,
     **health.INDICATORS,
 }
-
-
-def main_measure(ind: Indicator) -> str:
-    """The measure of an indicator's headline row (the one a not-submitted row stands for)."""
-    if ind.unit == "rate":
-        return "rate"
-    return MAIN_COUNT.get(ind.id, ind.unit)
 
 
 def available_inputs(history: History, ind: Indicator) -> dict[str, set[str]]:
@@ -93,7 +86,7 @@ def true_cells(history: History, partnership: Partnership, min_cell_size: int) -
                     ind.id,
                     "not_submitted",
                     _not_submitted_note(history, ind, available),
-                    measure=main_measure(ind),
+                    measure=ind.main_measure,
                 )
             )
             continue

@@ -11,31 +11,20 @@ import math
 import numpy as np
 import pandas as pd
 
+from pathways.io.catalogue import Indicator, load_catalogue
 from pathways.io.registry import Partnership
 
-# The count a "count" goal (and a change goal on a non-rate indicator) is about.
-MAIN_COUNT = {
-    "credential_attainment": "credentials_earned",
-    "early_postsecondary_credit": "credits_earned",
-    "wbl_by_type": "learners",
-    "teacher_externships": "teachers",
-    "employer_engagement": "employers",
-    "credit_savings_usd": "usd",
-    "median_earnings_q2": "usd",
-    "stakeholder_satisfaction": "mean",
-    "graduation_odds_by_cte": "learners",
-}
 
-
-def goal_measure_row(indicator_id: str, measure: str, unit: str) -> tuple[str, str]:
-    """(row measure, column) holding the quantity a goal of ``measure`` tracks."""
+def goal_measure_row(ind: Indicator, measure: str) -> tuple[str, str]:
+    """(row measure, column) holding the quantity a goal of ``measure`` tracks: the main row of the
+    indicator (its rate, count, dollars or mean), or for a "count" goal on a rate the count the
+    catalogue names (``goal_count``), else the learners the rate counts. A "rate" goal reads rate rows
+    only, which an indicator that is not a rate does not have."""
     if measure == "rate":
         return "rate", "value"
-    if measure == "count":
-        if indicator_id in MAIN_COUNT:
-            return MAIN_COUNT[indicator_id], "value"
-        return "rate", "numerator"  # a count goal on a rate: the learners it counts
-    return ("rate", "value") if unit == "rate" else (MAIN_COUNT.get(indicator_id, "rate"), "value")
+    if measure == "count" and ind.unit == "rate":
+        return (ind.goal_count, "value") if ind.goal_count else ("rate", "numerator")
+    return ind.main_measure, "value"
 
 
 def on_track(
@@ -63,8 +52,6 @@ def _exact(r: pd.Series) -> bool:
 def add_goals(
     current: pd.DataFrame, series: pd.DataFrame, partnership: Partnership, year: int
 ) -> pd.DataFrame:
-    from pathways.io.catalogue import load_catalogue
-
     out = current.copy()
     for col in ("goal_target", "goal_target_year", "goal_current", "goal_progress_share"):
         out[col] = np.nan
@@ -73,8 +60,7 @@ def add_goals(
     catalogue = load_catalogue()
     b_year = partnership.baseline_year
     for goal in partnership.goals:
-        unit = catalogue.get(goal.indicator).unit
-        measure, column = goal_measure_row(goal.indicator, goal.measure, unit)
+        measure, column = goal_measure_row(catalogue.get(goal.indicator), goal.measure)
         sel = (
             (out["indicator_id"] == goal.indicator)
             & (out["group_type"] == "all")

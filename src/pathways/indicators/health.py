@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from pathways.indicators.base import Ctx, row
+from pathways.io.dictionary import load_dictionary
 
-ITEMS = (
-    "goal_effectiveness",
-    "resource_use",
-    "engagement_quality",
-    "learner_impact",
-    "partnership_dynamics",
-    "overall_satisfaction",
-)
-TYPES = ("employer", "k12", "postsecondary", "workforce", "community", "learner", "family")
+_SURVEY = load_dictionary().file("stakeholder_survey")
+# The survey's items are its rated columns (1 to 5), in the dictionary's order.
+ITEMS = tuple(c.name for c in _SURVEY.columns if c.is_rating)
+TYPES = _SURVEY.column("stakeholder_type").values
 
 
 def stakeholder_satisfaction(ctx: Ctx) -> list[dict]:

@@ -3,40 +3,19 @@
 The indicator modules describe each row with internal columns (``_kind``, ``_noun``,
 ``_cell_n``, ``_parent``, ``_additive``, ``_total``, see :mod:`pathways.indicators.base`);
 this module alone decides how each row is shown: ``exact``, as a bound (``at_least`` /
-``at_most``: top and bottom coding) or ``suppressed``. Rules of indicators.md, with N the
-registry's ``min_cell_size``:
+``at_most``: top and bottom coding) or ``suppressed``. The rules, with N the registry's
+``min_cell_size``, are stated once, in a reader's words, in ``suppression.methods_rules`` of
+``indicator_catalogue.yml`` (the methods page prints them, :func:`in_words`); this module
+implements them in that order, rule 1 to 3 in :func:`suppress`, rule 4 in :func:`_complementary`
+and rule 5 in :func:`suppress` and :func:`scrub`. What the rules leave to the implementation:
 
-1. a rate whose denominator is below N is suppressed, and so is every row of a learner group
-   with 1 to N-1 learners in grades 9-12 that year (the group itself identifies its members);
-2. a count from 1 to N-1 (learners, teachers, employers, credits) is suppressed (the report
-   writes "<N"); so is a mean or median over fewer than N people;
-3. top and bottom coding: a rate of at least N learners whose complement (denominator minus
-   numerator) is 1..N-1 is shown as "at least" a bound, one whose numerator is 1..N-1 as "at
-   most" a bound, with its denominator and without its numerator. The bound is a whole
-   percent chosen so that the count it implies is at least N: at least ``floor(100 (1 - N/d))%``
-   (so at most ``(1 - bound) d >= N`` learners are not counted), at most ``ceil(100 N/d)%``.
-   When both the numerator and the complement are 1..N-1 (a group of fewer than 2N), any such
-   bound would span most of the scale, so the rate is suppressed;
-4. complementary suppression (:func:`_complementary`): in every breakdown whose groups add up
-   to a total row (the five learner breakdowns, years since graduation, stakeholder types;
-   the concentrators of a cohort with the rest of the cohort as an unpublished group), for
-   each count a reader could subtract (denominators, numerators and complements of rates;
-   respondents of means; counts), the hidden cells must not give a small cell away: what
-   subtraction reveals, the hidden cells' sum, is 0 or at least N, and no hidden small cell
-   (nor the numerator of a coded rate) is pinned to a single value by that sum and what a
-   reader knows of the other hidden cells from their reasons. Coded numerators count as
-   hidden. Where one more cell must be hidden: a group of unknown status first, then the
-   "false" group of a yes/no breakdown (not English learners, not economically
-   disadvantaged, without disabilities), then the smallest other group; repeated until safe;
-5. derived: counts of employers, credits or dollars resting on 1..N-1 learners, odds ratios
-   with a term x outcome cell below N, and rows whose parent row is suppressed; gaps only on
-   exact rows of the five learner breakdowns whose total is exact; and :func:`scrub` leaves
-   no number (nor a note, change label or flag) in a suppressed row, and only the
-   denominator and bound in a coded one.
-
-Breakdowns whose groups overlap (industry sectors: a learner counts in every sector of a
-completed course; kinds of work-based learning; survey items) cannot be subtracted from a
-total and have no complementary step.
+- the bounds of rule 3 are whole percents, at least ``floor(100 (1 - N/d))%`` (:func:`top_bound`)
+  and at most ``ceil(100 N/d)%`` (:func:`bottom_bound`);
+- rule 4 treats a coded rate's numerator as hidden, and knows of a hidden cell only what its
+  reason says (the categories below);
+- rule 5 also hides counts of employers, credits or dollars resting on 1..N-1 learners, odds
+  ratios with a term x outcome cell below N, and every row whose ``_parent`` is suppressed;
+  gaps stay only on exact rows of the learner breakdowns whose total is exact.
 """
 
 from __future__ import annotations
@@ -75,6 +54,17 @@ def _equity_groups() -> tuple[str, ...]:
     from pathways.io.catalogue import load_catalogue
 
     return tuple(load_catalogue().group_sets["learner"])
+
+
+def in_words(template: str, min_cell_size: int) -> str:
+    """A text of ``suppression`` in the catalogue with the floor filled in: ``{n}``, ``{n_1}`` (one less) and,
+    for rule 3's example of a rate of 400 learners all but a few counted, ``{example_bound}`` (its bound)
+    and ``{example_open}`` (the count the bound leaves open)."""
+    n = min_cell_size
+    example = top_bound(400, n)
+    return template.format(
+        n=n, n_1=n - 1, example_bound=f"{example:.0%}", example_open=f"{(1 - example) * 400:.0f}"
+    )
 
 
 def top_bound(denominator: float, n: int) -> float:

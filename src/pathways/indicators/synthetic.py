@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pathways.io.dictionary import load_dictionary
 from pathways.io.submission import History
 
 SECTORS = ["healthcare", "information_technology", "advanced_manufacturing", "construction", "energy"]
-SEXES = np.array(["female", "male", "nonbinary", "unknown"])
+SEXES = np.array(load_dictionary().enum_values("sex"))
 RACES = np.array(
     ["hispanic_latino", "white", "black_african_american", "asian", "two_or_more_races", "unknown"]
 )
@@ -276,15 +277,9 @@ def make_frames(
                 rng.choice(["employer", "k12", "family", "learner"], n_resp), dtype="string"
             ),
         }
-        for item in (
-            "goal_effectiveness",
-            "resource_use",
-            "engagement_quality",
-            "learner_impact",
-            "partnership_dynamics",
-            "overall_satisfaction",
-        ):
-            survey[item] = pd.array(rng.integers(1, 6, n_resp), dtype="Int64")
+        for column in load_dictionary().file("stakeholder_survey").columns:
+            if column.is_rating:  # the survey's items, in the dictionary's order
+                survey[column.name] = pd.array(rng.integers(1, 6, n_resp), dtype="Int64")
         frames.setdefault("stakeholder_survey", []).append(pd.DataFrame(survey))
     out = {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
     out["pathways"] = pathways

@@ -20,7 +20,6 @@ import pandas as pd
 
 from pathways.io.export import GAP_TREND_COLUMNS, TREND_COLUMNS
 
-DIFFERENCE_MEASURES = ("rate", "mean")
 NO_TREND_MEASURES = ("odds_ratio",)
 NO_TREND_INDICATORS = ("graduation_odds_by_cte",)
 TREND_GROUP_TYPES = ("all", "population")

@@ -6,17 +6,10 @@ import pandas as pd
 
 from pathways.indicators.base import Ctx, _as_bool, row, status_row
 from pathways.indicators.credentials import graduating_concentrators
+from pathways.io.dictionary import load_dictionary
 
-WBL_TYPES = [
-    "career_exploration_event",
-    "job_shadow",
-    "mentorship",
-    "internship",
-    "clinical_placement",
-    "pre_apprenticeship",
-    "apprenticeship",
-    "school_based_enterprise",
-]
+# Kinds of experience in the dictionary's order (a report lists them in it).
+WBL_TYPES = load_dictionary().enum_values("wbl_type")
 
 
 def _completed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,12 +18,35 @@ class Section(BaseModel):
     title: str
 
 
+class Breakdown(BaseModel):
+    """A group type of the indicator table that is not a column of the data dictionary."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    values: dict[str, str] = {}
+
+
+class Suppression(BaseModel):
+    """Small-cell suppression in a reader's words (templates: ``pathways.indicators.suppression.in_words``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    report_summary: str
+    methods_intro: str
+    methods_rules: tuple[str, ...]
+    methods_after: str
+
+
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
     section: str
     unit: Unit
+    # the measure of the main row (rate for a rate): what a not-submitted row stands for and a goal tracks
+    main_measure: str
+    # the measure a "count" goal on a rate tracks; None: the learners it counts (the numerator)
+    goal_count: str | None = None
+    overview: int | None = None  # rank among the statewide overview's key rates
     description: str
     code: str | None = None
     numerator: str | None = None
@@ -63,6 +86,11 @@ class Indicator(BaseModel):
 class Catalogue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     group_sets: dict[str, tuple[str, ...]]
+    display_order: tuple[str, ...]
+    focal_groups: tuple[str, ...]
+    breakdowns: dict[str, Breakdown]
+    measures: dict[str, str]
+    suppression: Suppression
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
 
@@ -77,7 +105,38 @@ class Catalogue(BaseModel):
                 raise ValueError(f"{ind.id}: unknown section {ind.section}")
             if ind.groups != "none" and ind.groups not in self.group_sets:
                 raise ValueError(f"{ind.id}: unknown group set {ind.groups}")
+            if (ind.unit == "rate") != (ind.main_measure == "rate"):
+                raise ValueError(f"{ind.id}: a rate's main measure is its rate, and only a rate's")
+            if ind.goal_count is not None and ind.unit != "rate":
+                raise ValueError(
+                    f"{ind.id}: goal_count is for rates (a count's goal tracks its main measure)"
+                )
+            if ind.overview is not None and ind.unit != "rate":
+                raise ValueError(f"{ind.id}: the overview's key figures are rates")
+        for name, groups in self.group_sets.items():
+            if not set(groups) <= set(self.display_order):
+                raise ValueError(f"group set {name}: breakdowns missing from display_order")
+        if not set(self.focal_groups) <= set(self.learner_groups):
+            raise ValueError("focal_groups must be learner breakdowns")
+        ranks = [i.overview for i in self.indicators if i.overview is not None]
+        if len(set(ranks)) != len(ranks):
+            raise ValueError("overview ranks must be unique")
         return self
+
+    @property
+    def learner_groups(self) -> tuple[str, ...]:
+        """The five learner breakdowns (the equity breakdowns), in the catalogue's order."""
+        return self.group_sets["learner"]
+
+    def in_display_order(self, group_set: str) -> tuple[str, ...]:
+        """A group set in the order a report shows breakdowns (race/ethnicity first)."""
+        groups = set(self.group_sets[group_set])
+        return tuple(g for g in self.display_order if g in groups)
+
+    def key_rates(self) -> tuple[str, ...]:
+        """The statewide overview's key rates, in their rank order."""
+        ranked = sorted((i for i in self.indicators if i.overview is not None), key=lambda i: i.overview)
+        return tuple(i.id for i in ranked)
 
     @property
     def ids(self) -> list[str]:

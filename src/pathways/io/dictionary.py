@@ -55,6 +55,10 @@ class Column(BaseModel):
     examples: tuple[str | int | float, ...] = Field(min_length=3, max_length=3)
     enum: str | None = None
     values: tuple[str, ...] = ()
+    # the words of each value in a report: an enum's from its entry in ``enums``, a yes/no
+    # column's from its ``labels`` (true, false, unknown)
+    value_labels: dict[str, str] = {}
+    label: str | None = None
     min: float | None = None
     max: float | None = None
     plausible_max: float | None = None
@@ -70,6 +74,11 @@ class Column(BaseModel):
     @property
     def is_year_column(self) -> bool:
         return self.year_rule == "folder"
+
+    @property
+    def is_rating(self) -> bool:
+        """A survey item: a 1-to-5 rating (stakeholder_survey)."""
+        return self.type == "int" and self.min == 1 and self.max == 5
 
 
 class FileSpec(BaseModel):
@@ -105,11 +114,21 @@ class FileSpec(BaseModel):
         raise KeyError(f"{self.filename} has no column {name!r}")
 
 
+class ValueSet(BaseModel):
+    """Values of one enum that an indicator counts together (the diplomas of exit_type)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    enum: str
+    values: tuple[str, ...] = Field(min_length=1)
+
+
 class DataDictionary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     files: dict[str, FileSpec]
     personal_data_patterns: tuple[str, ...]
     limits: Limits
+    enums: dict[str, dict[str, str]]
+    value_sets: dict[str, ValueSet]
 
     @model_validator(mode="after")
     def _check_internal_consistency(self) -> DataDictionary:
@@ -125,6 +144,8 @@ class DataDictionary(BaseModel):
             for c in spec.columns:
                 if c.type == "enum" and not c.values:
                     raise ValueError(f"{spec.name}.{c.name}: enum without values")
+                if set(c.value_labels) - {*c.values, "true", "false", "unknown"}:
+                    raise ValueError(f"{spec.name}.{c.name}: words for values it does not take")
                 if c.references and c.references.file not in self.files:
                     raise ValueError(f"{spec.name}.{c.name}: references unknown file")
                 for other in (c.at_most, c.less_than):
@@ -147,6 +168,9 @@ class DataDictionary(BaseModel):
                         raise ValueError(
                             f"{spec.name}.{c.name}: graduates_once names unknown column or values"
                         )
+        for name, value_set in self.value_sets.items():
+            if not set(value_set.values) <= set(self.enums.get(value_set.enum, ())):
+                raise ValueError(f"value set {name}: values outside enum {value_set.enum}")
         return self
 
     def file(self, name: str) -> FileSpec:
@@ -154,6 +178,31 @@ class DataDictionary(BaseModel):
             return self.files[name]
         except KeyError:
             raise KeyError(f"{name!r} is not a file of the data contract") from None
+
+    def enum_values(self, enum: str) -> tuple[str, ...]:
+        """An enum's values in the dictionary's order."""
+        return tuple(self.enums[enum])
+
+    def value_set(self, name: str) -> tuple[str, ...]:
+        return self.value_sets[name].values
+
+    def labelled_column(self, name: str) -> Column | None:
+        """The first column called ``name`` that has words for a reader (a breakdown, a survey item)."""
+        for spec in self.files.values():
+            for c in spec.columns:
+                if c.name == name and (c.label or c.value_labels):
+                    return c
+        return None
+
+    @property
+    def learner_files(self) -> tuple[str, ...]:
+        """Files whose rows name a learner (a learner_id column), in the dictionary's order."""
+        return tuple(name for name, spec in self.files.items() if "learner_id" in spec.column_names)
+
+    @property
+    def year_columns(self) -> dict[str, str | None]:
+        """Each file's column that equals the folder's year (pathways.csv has none)."""
+        return {name: spec.year_column for name, spec in self.files.items()}
 
     def is_personal_data_column(self, header: str) -> bool:
         """True when a header that is not in the contract looks like personal data."""
@@ -169,17 +218,25 @@ def normalize_header(header: str) -> str:
 @cache
 def load_dictionary() -> DataDictionary:
     raw = packaged_yaml("data_dictionary.yml")
-    enums: dict[str, list[str]] = raw["enums"]
+    # each enum maps its values, in order, to their words in a report
+    enums: dict[str, dict[str, str]] = raw["enums"]
     specs = {}
     for name, spec in raw["files"].items():
         columns = []
         for col in spec["columns"]:
             col = dict(col)
             if col.get("enum"):
-                col["values"] = enums[col["enum"]]
+                col["values"] = tuple(enums[col["enum"]])
+                col["value_labels"] = enums[col["enum"]]
+            elif col.get("labels"):
+                col["value_labels"] = col.pop("labels")
             col["examples"] = tuple(col["examples"])
             columns.append(col)
         specs[name] = FileSpec(name=name, **{**spec, "columns": columns})
     return DataDictionary(
-        files=specs, personal_data_patterns=raw["personal_data_patterns"], limits=raw["limits"]
+        files=specs,
+        personal_data_patterns=raw["personal_data_patterns"],
+        limits=raw["limits"],
+        enums=enums,
+        value_sets=raw.get("value_sets", {}),
     )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pathways import __version__
+from pathways.indicators.suppression import in_words
 from pathways.io.catalogue import Catalogue, load_catalogue
 from pathways.io.dictionary import load_dictionary
 from pathways.io.export import write_export
@@ -40,7 +41,7 @@ from pathways.report.theme import fmt_count, fmt_rate, is_missing, signed
 __all__ = ["LEARNER_GROUPS", "ReportContext", "open_report"]
 
 # Breakdowns of a rate's table: the five learner breakdowns, then programs (not a group of learners).
-TABLE_GROUPS = (*LEARNER_GROUPS, "industry_sector")
+TABLE_GROUPS = load_catalogue().in_display_order("pathway")
 
 
 @dataclass
@@ -186,10 +187,7 @@ class ReportContext:
             )
         parts.append(
             render.paragraph(
-                f"Groups of fewer than {self.min_cell_size} learners are never shown, to protect learners' privacy: such "
-                f"cells read “suppressed” or “<{self.min_cell_size}”, with the reason. A rate whose few learners on one "
-                "side would be identifiable is shown as a bound, such as “≥ 95%”.",
-                "pw-small",
+                in_words(self.catalogue.suppression.report_summary, self.min_cell_size), "pw-small"
             )
         )
         return render.block(*parts)
@@ -341,7 +339,7 @@ class ReportContext:
                 ],
                 "High-demand": offered["is_high_demand"].map({True: "yes", False: "no"}).fillna("unknown"),
                 "Nontraditional for": offered["nontraditional_gender"]
-                .map({"female": "women", "male": "men", "none": "—"})
+                .map(load_dictionary().file("pathways").column("nontraditional_gender").value_labels)
                 .fillna("—"),
             }
         )

@@ -1,63 +1,35 @@
-"""Words a reader understands for the codes of the data contract and the export."""
+"""Words a reader understands for the codes of the data contract and the export.
+
+Every word here comes from the data dictionary and the indicator catalogue; this module only looks
+them up (and spells out years since graduation, a number).
+"""
 
 from __future__ import annotations
 
-GROUP_TYPES = {
-    "all": "All learners",
-    "sex": "Sex",
-    "race_ethnicity": "Race/ethnicity",
-    "is_economically_disadvantaged": "Economic status",
-    "is_english_learner": "English learner status",
-    "has_disability": "Disability status",
-    "industry_sector": "Industry sector",
-    "years_since_graduation": "Years since graduation",
-    "wbl_type": "Kind of experience",
-    "stakeholder_type": "Stakeholder type",
-    "population": "Population",
-    "term": "Model term",
-    "item": "Survey item",
-}
+from pathways.io.catalogue import load_catalogue
+from pathways.io.dictionary import load_dictionary
 
-_BOOLEAN_GROUPS = {
-    "is_economically_disadvantaged": ("Economically disadvantaged", "Not economically disadvantaged"),
-    "is_english_learner": ("English learners", "Not English learners"),
-    "has_disability": ("Learners with disabilities", "Learners without disabilities"),
-}
 
-VALUES = {
-    "all": "All learners",
-    "hispanic_latino": "Hispanic/Latino",
-    "american_indian_alaska_native": "American Indian/Alaska Native",
-    "asian": "Asian",
-    "black_african_american": "Black/African American",
-    "native_hawaiian_pacific_islander": "Native Hawaiian/Pacific Islander",
-    "white": "White",
-    "two_or_more_races": "Two or more races",
-    "unknown": "Unknown",
-    "female": "Female",
-    "male": "Male",
-    "nonbinary": "Nonbinary",
-    "information_technology": "Information technology",
-    "advanced_manufacturing": "Advanced manufacturing",
-    "finance_business": "Finance and business",
-    "public_safety": "Public safety",
-    "career_exploration_event": "Career exploration events",
-    "job_shadow": "Job shadows",
-    "mentorship": "Mentorships",
-    "internship": "Internships",
-    "clinical_placement": "Clinical placements",
-    "pre_apprenticeship": "Pre-apprenticeships",
-    "apprenticeship": "Apprenticeships",
-    "school_based_enterprise": "School-based enterprises",
-    "k12": "K-12",
-    "goal_effectiveness": "Progress on goals",
-    "resource_use": "Use of resources",
-    "engagement_quality": "Quality of engagement",
-    "learner_impact": "Impact on learners",
-    "partnership_dynamics": "Partnership dynamics",
-    "overall_satisfaction": "Overall satisfaction",
-    "concentrators": "CTE concentrators",
-}
+def _group_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The words of every group type and of its values: a column's from the data dictionary (its
+    ``label``, its enum's words, a yes/no column's ``labels``; a survey item is a rated column), the
+    other group types' from ``breakdowns`` of the catalogue."""
+    dictionary, catalogue = load_dictionary(), load_catalogue()
+    types: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    for name, breakdown in catalogue.breakdowns.items():
+        types[name], values[name] = breakdown.label, dict(breakdown.values)
+    for spec in dictionary.files.values():
+        for column in spec.columns:
+            if column.label and column.name not in types:
+                types[column.name] = column.label
+                values[column.name] = dict(column.value_labels)
+    values["item"] = {c.name: c.label for c in dictionary.file("stakeholder_survey").columns if c.is_rating}
+    return types, values
+
+
+GROUP_TYPES, _VALUES = _group_labels()
+MEASURES = load_catalogue().measures
 
 
 def group_type_label(group_type: str) -> str:
@@ -66,33 +38,23 @@ def group_type_label(group_type: str) -> str:
 
 def group_value_label(group_type: str, group_value: object) -> str:
     value = str(group_value)
-    if group_type in _BOOLEAN_GROUPS and value in ("true", "false"):
-        yes, no = _BOOLEAN_GROUPS[group_type]
-        return yes if value == "true" else no
     if group_type == "years_since_graduation":
         if value.isdigit():
             return f"{value} year{'' if value == '1' else 's'} after high school"
         return "Years after high school not known"
-    if value in VALUES:
-        return VALUES[value]
+    # "stakeholder_type:resource_use": the stakeholder types of one survey item
+    words = _VALUES.get(group_type.split(":", 1)[0], {})
+    if value in words:
+        return words[value]
     return value.replace("_", " ").capitalize()
 
 
-# The five learner breakdowns: the groups of learners whose gaps a report speaks of. Industry
-# sector and years since graduation are breakdowns of programs and of time, never "gaps".
-LEARNER_GROUPS = (
-    "race_ethnicity",
-    "sex",
-    "is_economically_disadvantaged",
-    "is_english_learner",
-    "has_disability",
-)
+# The five learner breakdowns (the groups of learners whose gaps a report speaks of), in the order
+# a report shows them. Industry sector and years since graduation are breakdowns of programs and
+# of time, never "gaps".
+LEARNER_GROUPS = load_catalogue().in_display_order("learner")
 # The focal groups of the partnerships' equity goals (the statewide view puts them side by side).
-FOCAL_GROUPS = (
-    ("is_english_learner", "true"),
-    ("has_disability", "true"),
-    ("is_economically_disadvantaged", "true"),
-)
+FOCAL_GROUPS = tuple((group, "true") for group in load_catalogue().focal_groups)
 
 GAP_TRENDS = {"narrowing": "narrowing", "widening": "widening", "no_clear_change": "no clear change"}
 
@@ -101,17 +63,6 @@ _GENERIC_YEARS = {
     "y_1": "the year before",
     "y_2": "two years before",
     "y_6": "six years before",
-}
-
-MEASURES = {
-    "credentials_earned": "credentials earned",
-    "credits_earned": "college credits earned",
-    "usd": "tuition saved",
-    "learners": "learners",
-    "employers": "employers",
-    "teachers": "teachers",
-    "hires_of_graduate": "hires of graduates",
-    "critical_job_filled": "critical jobs filled",
 }
 
 

@@ -21,16 +21,8 @@ from pathways.report.context import with_contract_columns
 from pathways.report.labels import FOCAL_GROUPS, GAP_TRENDS, group_value_label
 from pathways.report.theme import fmt_count, signed
 
-KEY_RATES = (
-    "cte_participation",
-    "cte_concentration",
-    "credential_attainment",
-    "wbl_participation",
-    "early_postsecondary_credit",
-    "on_time_graduation",
-    "seamless_enrollment",
-    "placement",
-)
+# The key rates a task force compares across partnerships (``overview`` ranks of the catalogue).
+KEY_RATES = load_catalogue().key_rates()
 
 __all__ = ["KEY_RATES", "OverviewContext", "open_overview"]
 

@@ -339,21 +339,6 @@ def _goal_noun(ind: Indicator) -> str:
     return "credentials" if ind.id == "credential_attainment" else "learners"
 
 
-def goal_sentences(
-    export: pd.DataFrame, catalogue: Catalogue, partnership: Partnership, year: int
-) -> list[str]:
-    out = []
-    for g in goal_rows(export, partnership, catalogue, year):
-        text = f"{g['goal']}: {g['target']}."
-        if g["now"]:
-            text += f" Now {g['now']}" + (f", {g['progress']}" if g["progress"] else "") + f"; {g['pace']}."
-        else:
-            text += f" Progress cannot be shown for {year}."
-        out.append(text)
-    return out
-
-
-# ------------------------------------------------------------------ equity
 def gap_label(row, catalogue: Catalogue) -> str:
     return f"{group_value_label(row['group_type'], row['group_value'])} — {catalogue.get(row['indicator_id']).title}"
 
