@@ -2,8 +2,10 @@
 
 A LocalCluster of two worker processes builds one partnership's reports; what it writes is what
 the local pool writes for the same inputs, and a second run skips everything, as with the pool.
-A scheduler started in the test is joined by its tcp:// address. A bad or unreachable address
-is one paragraph and a non-zero exit, never a hang or a traceback.
+A scheduler started in the test is joined by its tcp:// address, and a notebook that fails on
+its workers keeps its previous good output. A bad or unreachable address, or a port where
+something other than Dask answers, is one paragraph and exit 2 within seconds, never a hang or
+a traceback.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell
+
+from drops import copy_notebooks
 
 PARTNERSHIP, YEAR = "san-luis-valley", 2024
 
@@ -49,28 +56,71 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _one_paragraph(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode != 0
+def _one_paragraph(result: subprocess.CompletedProcess, *needles: str) -> str:
+    """The run could not start (exit 2): one line on stderr, no traceback, naming ``needles``."""
+    assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    return result.stderr.strip()
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message, message
+    for needle in needles:
+        assert needle in message, message
+    return message
 
 
-def test_a_cluster_address_that_is_no_address_is_refused_before_anything_runs(repo, tmp_path):
-    result = _pathways(
-        "run", "--out", str(tmp_path / "out"), "--cluster", "htp://nowhere", cwd=repo, timeout=120
-    )
-    message = _one_paragraph(result)
-    assert "is not a cluster address" in message and "local:N" in message
+@pytest.mark.parametrize("address", ["htp://nowhere", "local:0", "local:x", "http://host:8786", "tcp://host"])
+def test_a_cluster_address_that_is_no_address_is_refused_before_anything_runs(repo, tmp_path, address):
+    result = _pathways("run", "--out", str(tmp_path / "out"), "--cluster", address, cwd=repo, timeout=120)
+    _one_paragraph(result, "is not a cluster address", "local:N", "tcp://host:8786")
     assert not (tmp_path / "out" / "runs").exists()
+
+
+def test_workers_and_cluster_together_are_refused(repo, tmp_path):
+    result = _pathways(
+        "run", "--out", str(tmp_path / "out"), "--cluster", "local:2", "--workers", "2", cwd=repo, timeout=120
+    )
+    _one_paragraph(result, "--workers", "local:N")
 
 
 def test_an_unreachable_scheduler_fails_fast_with_its_address(repo, tmp_path, demo_data_small):
     address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
     started = time.monotonic()
     result = _run(demo_data_small, tmp_path / "out", repo, "--cluster", address)
-    assert time.monotonic() - started < 120  # the client's timeout, not a hang
-    message = _one_paragraph(result)
-    assert address in message and "dask scheduler" in message
+    assert time.monotonic() - started < 90  # the connect deadline, not Dask's retries or a hang
+    _one_paragraph(result, address, "dask scheduler", "Nothing was run")
+    assert not list((tmp_path / "out" / "runs").glob(f"{PARTNERSHIP}/*/*/*.ipynb"))
+
+
+def test_a_port_that_answers_but_is_not_dask_fails_fast_with_one_paragraph(repo, tmp_path, demo_data_small):
+    """A web server or proxy at the address: Dask's client would read its bytes as a frame length
+    and fail with a traceback (and wait again at exit); the run says what it found instead."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+    def answer_garbage():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            try:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4)
+                conn.recv(65536)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    threading.Thread(target=answer_garbage, daemon=True).start()
+    started = time.monotonic()
+    try:
+        result = _run(demo_data_small, tmp_path / "out", repo, "--cluster", address)
+    finally:
+        server.close()
+    assert time.monotonic() - started < 90
+    _one_paragraph(result, address, "not a Dask scheduler", "Nothing was run")
+    assert not list((tmp_path / "out" / "runs").glob(f"{PARTNERSHIP}/*/*/*.ipynb"))
 
 
 @pytest.mark.slow
@@ -116,6 +166,17 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_schedule
     )
     try:
         joined = _run(demo_data_small, cluster, repo, "--cluster", address, "--force")
+        # the brief, broken in its last cell, fails on the workers: its previous good output and
+        # manifest entry stay, the run exits 1 without a traceback, the rest is skipped
+        before = json.loads((cluster / "runs" / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+        brief_key = f"{PARTNERSHIP}/{YEAR}/partnership_brief"
+        brief_path = cluster / run / "partnership_brief" / "partnership_brief.ipynb"
+        kept = brief_path.read_bytes()
+        notebooks = copy_notebooks(repo, tmp_path / "notebooks")
+        nb = nbformat.read(notebooks / "partnership_brief.ipynb", as_version=4)
+        nb.cells.append(new_code_cell('raise RuntimeError("a deliberate failure in the last cell")'))
+        nbformat.write(nb, notebooks / "partnership_brief.ipynb")
+        broken = _run(demo_data_small, cluster, repo, "--cluster", address, "--notebooks", str(notebooks))
     finally:
         for process in (worker, scheduler):
             process.terminate()
@@ -126,3 +187,14 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_schedule
     assert joined.returncode == 0, joined.stdout + joined.stderr
     assert f"ran {len(jobs(cluster))}, skipped 0," in joined.stdout
     assert (cluster / run / "export.csv").read_bytes() == (pool / run / "export.csv").read_bytes()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Traceback" not in broken.stdout + broken.stderr
+    assert "ran 0, skipped" in broken.stdout and "failed 1" in broken.stdout and "kept" in broken.stdout
+    after = json.loads((cluster / "runs" / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+    assert after[brief_key]["last_failure"]["status"] == "failed"
+    assert "a deliberate failure in the last cell" in after[brief_key]["last_failure"]["reason"]
+    volatile = {"last_failure", "finished_at", "seconds"}
+    assert {k: v for k, v in after[brief_key].items() if k not in volatile} == {
+        k: v for k, v in before[brief_key].items() if k not in volatile
+    }
+    assert brief_path.read_bytes() == kept

@@ -10,6 +10,7 @@ same package version: each worker is checked for that before any job is sent.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -25,6 +26,8 @@ from pathways.errors import PathwaysError
 
 CLUSTER_PATTERN = r"^(local:(?P<n>[0-9]{1,3})|(?P<url>(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}))$"
 WAIT_FOR_WORKERS_S = 30
+# How long to try to reach a scheduler: a wrong address fails within this, never hangs.
+CONNECT_TIMEOUT_S = 10
 
 
 class ClusterError(PathwaysError):
@@ -93,6 +96,41 @@ def _check_workers(client, paths: dict[str, str], out_dir: Path) -> None:
         )
 
 
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _unreachable(address: str, exc: BaseException) -> ClusterError:
+    return ClusterError(
+        f"could not reach a Dask scheduler at {address} ({_first_line(exc)}); check the address, or "
+        "start a scheduler there with `dask scheduler` and its workers with `dask worker "
+        f"{address}`, then run again. Nothing was run."
+    )
+
+
+def _check_scheduler(address: str) -> None:
+    """Open one connection to ``address`` and exchange Dask's handshake, within a deadline.
+
+    Dask's ``Client`` retries a refused connection until its timeout, but a port that answers
+    with something other than Dask (a web server, a proxy) can leave it reading garbage, and
+    its clean-up then waits again: asked first, such an address fails in seconds."""
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S, **Security().get_connection_args("client"))
+        await comm.close()
+
+    try:
+        asyncio.run(asyncio.wait_for(handshake(), CONNECT_TIMEOUT_S + 5))
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, not Dask: all the same advice
+        if isinstance(exc, TimeoutError) and not str(exc):
+            exc = TimeoutError(f"no Dask answer within {CONNECT_TIMEOUT_S + 5} s")
+        elif not isinstance(exc, (OSError, TimeoutError)):
+            exc = ValueError("something answered there, but not a Dask scheduler")
+        raise _unreachable(address, exc) from None
+
+
 @contextmanager
 def job_executor(
     workers: int, cluster: str | None, *, shared_paths: dict[str, str], out_dir: Path
@@ -107,29 +145,32 @@ def job_executor(
 
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    local = None
-    try:
-        if cluster.startswith("local:"):
-            # One thread per worker: a worker runs one notebook (and its kernel) at a time, like
-            # the local pool. No dashboard: it would need a free port and bokeh.
+    if cluster.startswith("local:"):
+        # One thread per worker: a worker runs one notebook (and its kernel) at a time, like
+        # the local pool. No dashboard: it would need a free port and bokeh.
+        n = int(cluster.split(":", 1)[1])
+        try:
             local = LocalCluster(
-                n_workers=int(cluster.split(":", 1)[1]),
+                n_workers=n,
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            client = Client(local, set_as_default=False)
-        else:
-            client = Client(cluster, timeout="15s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        if local is not None:
-            local.close()
-        raise ClusterError(
-            f"could not reach the Dask scheduler at {cluster} ({exc}); start one with "
-            "`dask scheduler` and its workers with `dask worker ADDRESS`, then run again"
-        ) from None
+        except Exception as exc:  # noqa: BLE001 - no free port, no memory, a worker that died at start
+            raise ClusterError(
+                f"could not start {n} local Dask workers ({_first_line(exc)}); try fewer, or run "
+                "without --cluster. Nothing was run."
+            ) from None
+        client = Client(local, set_as_default=False)
+    else:
+        local = None
+        _check_scheduler(cluster)
+        try:
+            client = Client(cluster, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+        except Exception as exc:  # noqa: BLE001 - any failure to connect is the same advice
+            raise _unreachable(cluster, exc) from None
     try:
         try:
             client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)

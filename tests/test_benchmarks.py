@@ -1,0 +1,38 @@
+"""`make bench`'s script runs: a smoke run of target 1 on a small partnership-year (never timed here:
+speed is measured by the benchmarks, not asserted by tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def test_the_benchmark_script_measures_target_one_beside_its_floor(repo, tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(repo / "benchmarks" / "run_benchmarks.py"),
+            "--quick",
+            "--only",
+            "scale",
+            "--sizes",
+            "1500",
+            "--results",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "| target | measured | floor | ratio | met/missed |" in proc.stdout
+    results = json.loads((tmp_path / "quick.json").read_text(encoding="utf-8"))
+    row = results["scale_targets"]["1500"]
+    assert row["files"] > 0 and row["arrow_floor"]["files"] == row["files"]
+    assert len(row["arrow_floor"]["parses_s"]) == 3
+    both = row["gate+indicators"]
+    assert both["gate_s"] > 0 and both["indicators_s"] > 0 and both["peak_mb"] > 0
+    targets = {t["target"]: t for t in results["targets"]}
+    assert len(targets) == 3 and all(t["floor"] > 0 and isinstance(t["met"], bool) for t in targets.values())
