@@ -47,7 +47,7 @@ run: demo-data
 	$(BIN)/pathways run --data $(DATA) --registry $(REGISTRY)
 
 build: run
-	$(BIN)/pathways build --data $(DATA) --registry $(REGISTRY)
+	$(BIN)/pathways build --registry $(REGISTRY)
 
 book: build
 	@$(BIN)/pathways publish $(VERSION) --data $(DATA) --registry $(REGISTRY) --if-missing

@@ -574,8 +574,6 @@ def test_with_a_base_url_every_stable_address_is_absolute_and_they_agree(pipelin
         "build",
         "--base-url",
         base,
-        "--data",
-        str(pipeline["data"]),
         "--out",
         str(pipeline["out"]),
         "--registry",

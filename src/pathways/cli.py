@@ -233,7 +233,6 @@ def run(
 
 @app.command()
 def build(
-    data: DataOpt = DEFAULT_DATA,
     registry: RegistryOpt = DEFAULT_REGISTRY,
     out: OutOpt = DEFAULT_OUT,
     base_url: Annotated[
