@@ -286,9 +286,9 @@ def test_a_refused_year_is_skipped_while_the_rest_builds(hostile, tmp_path):
     assert f"{PID}/2024" in result.stdout and "refused" in result.stdout
     assert "personal data" in result.stdout and "Student Name" in result.stdout
     assert "Secretname" not in result.stdout + result.stderr
-    assert (
-        "refused 3" in result.stdout
-    )  # the year's report, brief and closer look; its overview reruns without it
+    # the project's own notebooks (root/notebooks, found from the cwd): the year's report, brief, closer
+    # look and the analyst's named notebook; its overview reruns without it
+    assert "refused 4" in result.stdout
     # withdrawn from the book and the overview, kept on disk
     assert not (out / "runs" / PID / "2024" / "partnership_report").exists()
     assert not (out / "runs" / PID / "2024" / "export.csv").exists()
