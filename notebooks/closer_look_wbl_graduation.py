@@ -33,10 +33,11 @@ output_dir = None
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from myst_nb import glue
+from IPython.display import HTML, display
 
-from pathways.report import cells, charts
 from pathways import report
+from pathways.report import cells, charts, render
+from pathways.report.glue import glue
 from pathways.report.labels import LEARNER_GROUPS, group_type_label
 
 ctx = report.open_report(partnership, year, data_dir, registry, output_dir)
@@ -63,17 +64,20 @@ both = wbl[cells.states(wbl) == "exact"].merge(
     grad[cells.states(grad) == "exact"], on=["group_type", "group_value", "label"], suffixes=("_wbl", "_grad"))
 both = both[both["group_value"] != "unknown"].assign(breakdown=lambda f: f["group_type"].map(group_type_label))
 
-fig, ax = plt.subplots(figsize=(8, 4.5))
-sns.scatterplot(data=both, x="value_wbl", y="value_grad", hue="breakdown", style="breakdown", s=80, ax=ax)
-for _, r in both.iterrows():
-    ax.annotate(r["label"], (r["value_wbl"], r["value_grad"]), xytext=(4, 3), textcoords="offset points", fontsize=8)
-ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-ax.set(xlabel="Work-based learning participation (learners in grades 9-12)",
-       ylabel="On-time graduation (graduation cohort)")
-ax.legend(title="Breakdown", fontsize=8)
-charts.figure(fig, f"Work-based learning and on-time graduation by learner group, {year}",
-              data=pd.concat([wbl, grad], ignore_index=True))
+if both.empty:  # small groups hidden: a chart with no dots would say nothing
+    display(HTML(render.note(f"No learner group has both rates published for {year}, so there is nothing to plot.")))
+else:
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    sns.scatterplot(data=both, x="value_wbl", y="value_grad", hue="breakdown", style="breakdown", s=80, ax=ax)
+    for _, r in both.iterrows():
+        ax.annotate(r["label"], (r["value_wbl"], r["value_grad"]), xytext=(4, 3), textcoords="offset points", fontsize=8)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set(xlabel="Work-based learning participation (learners in grades 9-12)",
+           ylabel="On-time graduation (graduation cohort)")
+    ax.legend(title="Breakdown", fontsize=8)
+    charts.figure(fig, f"Work-based learning and on-time graduation by learner group, {year}",
+                  data=pd.concat([wbl, grad], ignore_index=True))
 
 # %% [markdown]
 # ## Learners with a completed mentorship

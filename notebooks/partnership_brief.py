@@ -30,9 +30,8 @@ registry = None
 output_dir = None
 
 # %% tags=["remove-cell"]
-from myst_nb import glue
-
 from pathways import report
+from pathways.report.glue import glue
 
 ctx = report.open_report(partnership, year, data_dir, registry, output_dir)
 glue("partnership_name", ctx.partnership.name, display=False)

@@ -28,10 +28,9 @@ registry = None
 output_dir = None
 
 # %% tags=["remove-cell"]
-from myst_nb import glue
-
-from pathways.report import charts
 from pathways import report
+from pathways.report import charts
+from pathways.report.glue import glue
 from pathways.report.labels import LEARNER_GROUPS
 
 ctx = report.open_report(partnership, year, data_dir, registry, output_dir)

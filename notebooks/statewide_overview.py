@@ -26,9 +26,8 @@ registry = None
 output_dir = None
 
 # %% tags=["remove-cell"]
-from myst_nb import glue
-
 from pathways.report import charts, overview
+from pathways.report.glue import glue
 
 ctx = overview.open_overview(year, runs_dir, registry, output_dir)
 glue("school_year", ctx.school_year, display=False)

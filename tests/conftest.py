@@ -41,3 +41,18 @@ def chromium_path() -> str | None:
         if Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
+
+
+def notebook_noise(runs: Path) -> list[str]:
+    """Errors and stderr (warnings) in the executed notebooks under ``runs``: each would show on a page."""
+    import nbformat
+
+    noise = []
+    for nb_path in sorted(runs.rglob("*.ipynb")):
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    noise.append(f"{nb_path}: {output.get('ename')}")
+                elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    noise.append(f"{nb_path}: stderr {output.get('text', '')[:300]}")
+    return noise
