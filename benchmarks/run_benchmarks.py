@@ -134,7 +134,7 @@ def _scaled_files(data: Path) -> list[Path]:
 
 # What every notebook imports (their own import lines): the cost no notebook avoids, with the kernel.
 FLOOR_IMPORTS = (
-    "from myst_nb import glue\n"
+    "from pathways.report.glue import glue\n"
     "from pathways import report\n"
     "from pathways.report import cells, charts, overview\n"
     "from pathways.report.labels import LEARNER_GROUPS, group_type_label\n"

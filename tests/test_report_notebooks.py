@@ -11,6 +11,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+import yaml
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.py"))
 PATH_PARAMETERS = ("data_dir", "registry", "output_dir", "runs_dir")
@@ -86,12 +87,26 @@ def hand_project(tmp_path_factory, demo_data_small, repo):
     """A project folder as an analyst has it: the registry, data of one partnership, a pipeline
     output folder, and the notebooks."""
     root = tmp_path_factory.mktemp("project")
-    shutil.copy2(repo / "partnerships.yml", root / "partnerships.yml")
+    _with_a_larger_denver(repo / "partnerships.yml", root / "partnerships.yml")
     shutil.copytree(demo_data_small / "denver", root / "data" / "denver")
     shutil.copytree(repo / "notebooks", root / "notebooks")
     (root / "reports" / "runs").mkdir(parents=True)
     (root / "reports" / "runs" / "manifest.json").write_text('{"jobs": {}}\n', encoding="utf-8")
     return root
+
+
+def _with_a_larger_denver(source: Path, target: Path) -> None:
+    """The registry, Denver with the partner list and goals of a larger partnership (18 partners,
+    seven goals): what a brief must still fit on two pages."""
+    registry = yaml.safe_load(source.read_text(encoding="utf-8"))
+    denver = next(p for p in registry["partnerships"] if p["id"] == "denver")
+    denver["partners"] += [{"name": f"Metro Area Employer Council {n}", "sector": "employer"} for n in range(1, 9)]
+    denver["goals"] += [
+        {"indicator": "seamless_enrollment", "measure": "rate", "target": 0.6, "target_year": 2026},
+        {"indicator": "early_postsecondary_credit", "measure": "rate", "target": 0.3, "target_year": 2025},
+        {"indicator": "concentrator_wbl", "measure": "rate", "target": 0.5, "target_year": 2026},
+    ]
+    target.write_text(yaml.safe_dump(registry, sort_keys=False), encoding="utf-8")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -117,7 +132,7 @@ def _execute(path: Path, monkeypatch) -> nbformat.NotebookNode:
 @pytest.mark.parametrize(
     "stem", ["partnership_report", "partnership_brief", "closer_look_wbl_graduation", "statewide_overview"]
 )
-def test_a_notebook_run_by_hand_writes_only_into_scratch(stem, hand_project, monkeypatch):
+def test_a_notebook_run_by_hand_writes_only_into_scratch(stem, hand_project, monkeypatch, tmp_path):
     before = _snapshot(hand_project / "reports")
     nb = _execute(hand_project / "notebooks" / f"{stem}.ipynb", monkeypatch)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -127,6 +142,30 @@ def test_a_notebook_run_by_hand_writes_only_into_scratch(stem, hand_project, mon
     assert (job / "figures").is_dir() or stem == "statewide_overview"
     if stem != "statewide_overview":
         assert (job / "export.csv").is_file()
+    if stem == "partnership_brief":
+        _prints_on_two_pages_with_room_to_spare(nb, tmp_path)
+
+
+def _prints_on_two_pages_with_room_to_spare(nb: nbformat.NotebookNode, tmp_path: Path) -> None:
+    """The larger Denver's brief prints, as publish prints it, on two letter pages (publish refuses a
+    third) with a fifth of the second spare."""
+    from pypdf import PdfReader
+
+    from pathways.book.publish import find_chromium, pdf_pages, print_pdf, standalone_html
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    html, pdf = tmp_path / "brief.html", tmp_path / "brief.pdf"
+    html.write_text(standalone_html(nb, "Denver brief"), encoding="utf-8")
+    print_pdf(chromium, html, pdf)
+    assert pdf_pages(pdf, "letter") == 2
+    second = PdfReader(str(pdf)).pages[1]
+    lowest = [float(second.mediabox.height)]
+    second.extract_text(
+        visitor_text=lambda text, cm, tm, *_: text.strip() and lowest.append(tm[5] * cm[3] + cm[5])
+    )
+    assert 1 - min(lowest) / float(second.mediabox.height) < 0.8
 
 
 @pytest.mark.slow

@@ -167,9 +167,9 @@ def standalone_name(page: Page, used: set[str]) -> str:
     return name
 
 
-def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Registry, log) -> None:
-    """Every page as standalone HTML (and PDF, with Chromium) in its collection folder; a notebook's
-    ``max_pages`` is checked on its paper."""
+def standalone_html(notebook: nbformat.NotebookNode, title: str, paper: str = "letter") -> str:
+    """An executed notebook as one self-contained HTML file: no code, the project's stylesheet and
+    images inline, printed on ``paper`` ("letter" or "a4")."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -180,7 +180,18 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
         exclude_output_prompt=True,
         embed_images=True,
     )
-    css = (ASSETS / "_static" / "pathways.css").read_text(encoding="utf-8")
+    resources = {
+        "pathways_css": (ASSETS / "_static" / "pathways.css").read_text(encoding="utf-8"),
+        "pathways_paper": {"a4": "A4"}.get(paper, paper),
+        "metadata": {"name": title},
+    }
+    body, _ = exporter.from_notebook_node(standalone.prepare(notebook), resources=resources)
+    return body
+
+
+def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Registry, log) -> None:
+    """Every page as standalone HTML (and PDF, with Chromium) in its collection folder; a notebook's
+    ``max_pages`` is checked on its paper."""
     chromium = find_chromium()
     if chromium is None:
         log(
@@ -196,20 +207,14 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
         folder.mkdir(exist_ok=True)
         name = standalone_name(page, used.setdefault(folder.name, set()))
         paper = e.get("paper", "letter")
-        resources = {
-            "pathways_css": css,
-            "pathways_paper": {"a4": "A4"}.get(paper, paper),
-            "metadata": {"name": _document_title(e, registry)},
-        }
         notebook = nbformat.read(job_folder(out_dir, e) / f"{e['notebook']}.ipynb", as_version=4)
-        body, _ = exporter.from_notebook_node(standalone.prepare(notebook), resources=resources)
         html_path = folder / f"{name}.html"
-        html_path.write_text(body, encoding="utf-8")
+        html_path.write_text(standalone_html(notebook, _document_title(e, registry), paper), encoding="utf-8")
         if chromium:
             pdf = html_path.with_suffix(".pdf")
-            _print_pdf(chromium, html_path, pdf)
+            print_pdf(chromium, html_path, pdf)
             if e.get("max_pages"):
-                printed = _pdf_pages(pdf, paper)
+                printed = pdf_pages(pdf, paper)
                 if printed > int(e["max_pages"]):
                     too_long.append(
                         f"{folder.name}/{pdf.name} ({e['key']}) prints on {printed} pages of {paper} "
@@ -239,7 +244,7 @@ def _document_title(entry: dict, registry: Registry) -> str:
     return " — ".join(x for x in (title, ", ".join(y for y in (who, when) if y)) if x)
 
 
-def _pdf_pages(pdf: Path, paper: str) -> int:
+def pdf_pages(pdf: Path, paper: str) -> int:
     from pypdf import PdfReader
 
     reader = PdfReader(str(pdf))
@@ -250,7 +255,7 @@ def _pdf_pages(pdf: Path, paper: str) -> int:
     return len(reader.pages)
 
 
-def _print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
+def print_pdf(chromium: str, html_path: Path, pdf_path: Path) -> None:
     profile = html_path.parent / f".chromium-{os.getpid()}"
     cmd = [
         chromium,
