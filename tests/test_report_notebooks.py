@@ -100,7 +100,9 @@ def _with_a_larger_denver(source: Path, target: Path) -> None:
     seven goals): what a brief must still fit on two pages."""
     registry = yaml.safe_load(source.read_text(encoding="utf-8"))
     denver = next(p for p in registry["partnerships"] if p["id"] == "denver")
-    denver["partners"] += [{"name": f"Metro Area Employer Council {n}", "sector": "employer"} for n in range(1, 9)]
+    denver["partners"] += [
+        {"name": f"Metro Area Employer Council {n}", "sector": "employer"} for n in range(1, 9)
+    ]
     denver["goals"] += [
         {"indicator": "seamless_enrollment", "measure": "rate", "target": 0.6, "target_year": 2026},
         {"indicator": "early_postsecondary_credit", "measure": "rate", "target": 0.3, "target_year": 2025},
