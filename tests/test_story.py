@@ -186,6 +186,8 @@ def test_a_cohort_headline_states_its_share_and_a_growth_headline_its_learners()
         "On-time graduation: learners of the graduation cohort of 2024",
         "up 1.9 points since 2019",
     )
+    no_baseline = _rate(indicator_id="on_time_graduation", baseline_year=None, baseline_value=None)
+    assert story.headline_tile(grad, no_baseline, 2024)[2] == "no earlier figure to compare with"
     big, what, change = story.headline_tile(CAT.get("cte_participation"), _rate(), 2024)
     assert (big, what) == ("+52%", "learners in industry-aligned career pathways since 2019")
     assert change.startswith("7,600 in 2024")

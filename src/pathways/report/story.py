@@ -280,7 +280,9 @@ def headline_tile(ind: Indicator, row, year: int) -> tuple[str, str, str]:
         share += f" ({fmt_rate(base_value)} in {int(base_year)})"
     pct = _num(row, "numerator_change_from_baseline_pct")
     if ind.headline_states == "share" or pct is None or not since:
-        change = str(year)
+        change = (
+            "no earlier figure to compare with"  # e.g. the baseline year has no graduates of the year before
+        )
         if since and points is not None:
             change = (
                 f"no change since {int(base_year)}"
