@@ -159,7 +159,7 @@ def _prints_on_two_pages_with_room_to_spare(nb: nbformat.NotebookNode, tmp_path:
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     html, pdf = tmp_path / "brief.html", tmp_path / "brief.pdf"
-    html.write_text(standalone_html(nb, "Denver brief"), encoding="utf-8")
+    html.write_text(standalone_html(nb), encoding="utf-8")
     print_pdf(chromium, html, pdf)
     assert pdf_pages(pdf, "letter") == 2
     second = PdfReader(str(pdf)).pages[1]

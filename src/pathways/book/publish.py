@@ -129,7 +129,7 @@ def _publish_locked(
         )
         build(src, staging / "book")
         shutil.rmtree(src)
-        _standalone(staging, out_dir, pages, registry, log)
+        _standalone(staging, out_dir, pages, log)
         _copy_exports_and_validation(staging, out_dir, pages)
         _write_citation(staging, version, published, base_url)
         _write_manifest(staging, version, published, registry, data_dir, out_dir)
@@ -167,9 +167,9 @@ def standalone_name(page: Page, used: set[str]) -> str:
     return name
 
 
-def standalone_html(notebook: nbformat.NotebookNode, title: str, paper: str = "letter") -> str:
+def standalone_html(notebook: nbformat.NotebookNode, paper: str = "letter") -> str:
     """An executed notebook as one self-contained HTML file: no code, the project's stylesheet and
-    images inline, printed on ``paper`` ("letter" or "a4")."""
+    images inline, printed on ``paper`` ("letter" or "a4"); its title is the notebook's heading."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -183,13 +183,12 @@ def standalone_html(notebook: nbformat.NotebookNode, title: str, paper: str = "l
     resources = {
         "pathways_css": (ASSETS / "_static" / "pathways.css").read_text(encoding="utf-8"),
         "pathways_paper": {"a4": "A4"}.get(paper, paper),
-        "metadata": {"name": title},
     }
     body, _ = exporter.from_notebook_node(standalone.prepare(notebook), resources=resources)
     return body
 
 
-def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Registry, log) -> None:
+def _standalone(staging: Path, out_dir: Path, pages: list[Page], log) -> None:
     """Every page as standalone HTML (and PDF, with Chromium) in its collection folder; a notebook's
     ``max_pages`` is checked on its paper."""
     chromium = find_chromium()
@@ -209,7 +208,7 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
         paper = e.get("paper", "letter")
         notebook = nbformat.read(job_folder(out_dir, e) / f"{e['notebook']}.ipynb", as_version=4)
         html_path = folder / f"{name}.html"
-        html_path.write_text(standalone_html(notebook, _document_title(e, registry), paper), encoding="utf-8")
+        html_path.write_text(standalone_html(notebook, paper), encoding="utf-8")
         if chromium:
             pdf = html_path.with_suffix(".pdf")
             print_pdf(chromium, html_path, pdf)
@@ -226,22 +225,6 @@ def _standalone(staging: Path, out_dir: Path, pages: list[Page], registry: Regis
             + "; ".join(too_long)
             + ". Shorten it, or raise max_pages in the notebook's metadata."
         )
-
-
-def _document_title(entry: dict, registry: Registry) -> str:
-    """The browser-tab title of a standalone copy: its heading, and whose and which year it is."""
-    title = re.sub(
-        r"\{[^}]*\}`([^`]*)`", r"\1", entry.get("title") or entry["notebook"]
-    )  # a role shows its text
-    title = re.sub(r"[*_`#\\]", "", title).strip() or entry["notebook"]
-    pid, year = entry.get("partnership_id"), entry.get("year")
-    who = (
-        registry.get(pid).name
-        if pid and pid in registry.ids
-        else ("Statewide" if entry["scope"] == "year" else "")
-    )
-    when = f"{int(year) - 1}-{str(year)[-2:]}" if year else ""
-    return " — ".join(x for x in (title, ", ".join(y for y in (who, when) if y)) if x)
 
 
 def pdf_pages(pdf: Path, paper: str) -> int:
