@@ -56,3 +56,15 @@ def notebook_noise(runs: Path) -> list[str]:
                 elif output.get("output_type") == "stream" and output.get("name") == "stderr":
                     noise.append(f"{nb_path}: stderr {output.get('text', '')[:300]}")
     return noise
+
+
+def lowest_text_share(page) -> float:
+    """How far down a printed (pypdf) page its lowest line of text reaches (0 empty, 1 the bottom edge)."""
+    height, lowest = float(page.mediabox.height), [float(page.mediabox.height)]
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lowest.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return 1 - min(lowest) / height

@@ -330,28 +330,18 @@ def test_published_version_holds_everything(pipeline):
         assert (pipeline["out"] / name).is_file(), name
 
 
-def _lowest_text_share(page) -> float:
-    """How far down the page its lowest line of text reaches (0 empty, 1 the bottom edge)."""
-    height, lowest = float(page.mediabox.height), [float(page.mediabox.height)]
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            lowest.append(tm[5] * cm[3] + cm[5])
-
-    page.extract_text(visitor_text=visit)
-    return 1 - min(lowest) / height
-
-
 def test_the_printed_report_leaves_no_half_page_blank(pipeline):
     """A heading, a tall chart or a section's tables that do not fit the rest of a page must not leave
     half of it blank (the lab template kept each cell output whole, which did)."""
     from pypdf import PdfReader
 
+    from conftest import lowest_text_share
+
     pdf = pipeline["out"] / "2025.1" / "reports" / f"{PARTNERSHIP}-{YEAR}.pdf"
     if not pdf.is_file():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     pages = PdfReader(str(pdf)).pages
-    filled = {number: _lowest_text_share(page) for number, page in enumerate(pages[:-1], start=1)}
+    filled = {number: lowest_text_share(page) for number, page in enumerate(pages[:-1], start=1)}
     assert len(pages) > 10  # the full report, every folded table printed open
     assert not {n: round(share, 2) for n, share in filled.items() if share < 0.55}
 

@@ -153,6 +153,7 @@ def _prints_on_two_pages_with_room_to_spare(nb: nbformat.NotebookNode, tmp_path:
     third) with a fifth of the second spare."""
     from pypdf import PdfReader
 
+    from conftest import lowest_text_share
     from pathways.book.publish import find_chromium, pdf_pages, print_pdf, standalone_html
 
     chromium = find_chromium()
@@ -162,12 +163,7 @@ def _prints_on_two_pages_with_room_to_spare(nb: nbformat.NotebookNode, tmp_path:
     html.write_text(standalone_html(nb), encoding="utf-8")
     print_pdf(chromium, html, pdf)
     assert pdf_pages(pdf, "letter") == 2
-    second = PdfReader(str(pdf)).pages[1]
-    lowest = [float(second.mediabox.height)]
-    second.extract_text(
-        visitor_text=lambda text, cm, tm, *_: text.strip() and lowest.append(tm[5] * cm[3] + cm[5])
-    )
-    assert 1 - min(lowest) / float(second.mediabox.height) < 0.8
+    assert lowest_text_share(PdfReader(str(pdf)).pages[1]) < 0.8
 
 
 @pytest.mark.slow

@@ -309,7 +309,6 @@ def test_a_refused_year_is_skipped_while_the_rest_builds(hostile, tmp_path):
     assert _snapshot(out / "2030.1") == published_before
 
 
-@pytest.mark.browser
 def test_a_small_partnership_s_notebooks_run_without_errors_or_warnings(hostile):
     """Half-scale San Luis Valley: most groups hidden, so charts may have nothing to draw; a warning
     saying so (matplotlib's "No artists with labels") would be printed on the published page."""
@@ -318,6 +317,7 @@ def test_a_small_partnership_s_notebooks_run_without_errors_or_warnings(hostile)
     assert not notebook_noise(hostile["out"] / "runs")
 
 
+@pytest.mark.browser
 def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
     """Every page of the version, opened in Chromium: no dialog opens (alert() would open one)."""
     from conftest import chromium_path
