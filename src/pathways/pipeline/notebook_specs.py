@@ -219,8 +219,16 @@ def module_closure(modules: set[str]) -> set[Path]:
             path = _source_of(".".join(parts[:i]))
             if path is not None and path not in reached:
                 reached.add(path)
-                todo |= imported_modules(path.read_text(encoding="utf-8"))
+                stat = path.stat()
+                todo |= _file_imports(path, stat.st_mtime_ns, stat.st_size)
     return reached
+
+
+@cache
+def _file_imports(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`imported_modules` of one source file, parsed once per version of it: a run hashes
+    the same closure for every notebook and every overview job."""
+    return frozenset(imported_modules(path.read_text(encoding="utf-8")))
 
 
 @cache

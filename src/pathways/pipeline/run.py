@@ -304,6 +304,8 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
     """
     import papermill as pm
 
+    from pathways.pipeline.warm_kernels import WarmKernelManager
+
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     # Set per job, not once per worker: a long-lived Dask worker serves runs of other folders.
     os.environ["PATHWAYS_GATE_CACHE"] = str(job.cache_dir)
@@ -352,6 +354,9 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
                     # The kernel's own log (its TCP-transport notice, the interrupt at shutdown) is
                     # noise to an analyst; a kernel that dies still fails the job through nbclient.
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    # A fresh kernel process per notebook, forked from this worker's template
+                    # that has the report libraries imported (pipeline/warm_kernels.py).
+                    kernel_manager_class=WarmKernelManager,
                 )
                 last_error = None
                 break
