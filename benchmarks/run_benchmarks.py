@@ -116,8 +116,8 @@ def _child(kind: str, data: str, out: str) -> None:
         start = time.perf_counter() - min(parses)
     elif kind == "floor":
         _kernel_floor()
-    elif kind == "papermill-floor":
-        extra["runs_s"] = _papermill_floor(Path(out))
+    elif kind in ("papermill-floor", "papermill-floor-warm"):
+        extra["runs_s"] = _papermill_floor(Path(out), warm=kind.endswith("warm"))
         start = time.perf_counter() - statistics.median(extra["runs_s"])
     else:
         raise SystemExit(f"unknown measurement {kind}")
@@ -144,9 +144,11 @@ FLOOR_IMPORTS = (
 )
 
 
-def _papermill_floor(work: Path, repeats: int = 3) -> list[float]:
-    """Papermill executing, as a run's worker does, a notebook that only starts a kernel, takes
-    its parameters and imports what the notebooks import; seconds of each of ``repeats`` runs."""
+def _papermill_floor(work: Path, repeats: int = 3, warm: bool = False) -> list[float]:
+    """Papermill executing a notebook that only starts a kernel, takes its parameters and imports
+    what the notebooks import; seconds of each of ``repeats`` runs. The floor of target 2 starts
+    the kernel as papermill does; ``warm`` forks it from a template as `pathways run` does (the
+    template started before the first timed run), for comparison only."""
     import nbformat
     import papermill as pm
     from nbformat.v4 import new_code_cell, new_notebook
@@ -160,9 +162,14 @@ def _papermill_floor(work: Path, repeats: int = 3) -> list[float]:
     nb.cells.append(new_code_cell(FLOOR_IMPORTS))
     source = work / "floor.ipynb"
     nbformat.write(nb, source)
+    kernels = {}
+    if warm:
+        from pathways.pipeline.warm_kernels import WarmKernelManager
+
+        kernels = {"kernel_manager_class": WarmKernelManager}
     times = []
     with _kernel_environment():
-        for i in range(repeats):
+        for i in range(-1 if warm else 0, repeats):
             t0 = time.perf_counter()
             pm.execute_notebook(
                 str(source),
@@ -174,8 +181,10 @@ def _papermill_floor(work: Path, repeats: int = 3) -> list[float]:
                 request_save_on_cell_execute=False,
                 log_output=False,
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                **kernels,
             )
-            times.append(time.perf_counter() - t0)
+            if i >= 0:
+                times.append(time.perf_counter() - t0)
     return times
 
 
@@ -522,6 +531,8 @@ def orchestration_targets(work: Path, quick: bool, repeats: int) -> dict:
 
     print("  floor: papermill, a kernel and the notebooks' imports", flush=True)
     results["papermill_floor_one"] = measure("papermill-floor", out=work / "floor", repeats=1)
+    # For comparison, not the target's floor: the same notebook in a kernel forked as a run forks it.
+    results["papermill_floor_warm"] = measure("papermill-floor-warm", out=work / "floor-warm", repeats=1)
 
     print("  full run", flush=True)
     results["full_run"] = timed_cli(

@@ -211,3 +211,10 @@ def test_no_template_or_kernel_outlives_the_worker(tmp_path):
         time.sleep(0.1)
     else:
         pytest.fail("the template outlived its worker")
+
+
+def test_a_virtual_environment_reached_through_a_link_is_the_same_interpreter(tmp_path):
+    link = tmp_path / "venv-link"
+    link.symlink_to(Path(sys.executable).parent.parent, target_is_directory=True)
+    cmd = [str(link / "bin" / Path(sys.executable).name), "-m", "ipykernel_launcher", "-f", "c.json"]
+    assert warm_kernels.launcher_args(cmd) == ([], ["-f", "c.json"])

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -220,13 +221,20 @@ def template_for(flags: list[str], env: dict[str, str]) -> _Template | None:
 def launcher_args(cmd: list[str]) -> tuple[list[str], list[str]] | None:
     """(interpreter flags, ipykernel arguments) of ``cmd`` when it starts this Python's
     ``ipykernel_launcher`` with no flags but ``-X`` options; otherwise None (started as usual)."""
-    if len(cmd) < 3 or os.path.abspath(cmd[0]) != os.path.abspath(sys.executable):
+    if len(cmd) < 3 or _interpreter(cmd[0]) != _interpreter(sys.executable):
         return None
     for i in range(1, len(cmd) - 1):
         if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
             flags = cmd[1:i]
             return (flags, cmd[i + 2 :]) if all(f.startswith("-X") for f in flags) else None
     return None
+
+
+def _interpreter(executable: str) -> Path:
+    """The interpreter's folder resolved, its name not: a virtual environment reached through a
+    link is the same one, but two environments whose pythons link to one base Python are not."""
+    path = Path(executable)
+    return path.parent.resolve() / path.name
 
 
 class _ForkedKernel:
