@@ -228,6 +228,24 @@ def measure(kind: str, data: Path | None = None, out: Path | None = None, repeat
     return result
 
 
+def _profile(kind: str, data: Path, name: str) -> str:
+    """One more run of the measurement ``kind`` under pyinstrument (sampling every 5 ms; its
+    seconds are not the measurement's): the profile that says where the time goes, written
+    beside the results and its top printed."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{datetime.now(UTC).strftime('%Y-%m-%d')}-{name}-profile.txt"
+    child = [__file__, "--child", kind, "--data", str(data), "--out", ""]
+    subprocess.run(
+        [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-r", "text", "-o", str(path), *child],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    print("\n".join(lines[:60]), flush=True)
+    return str(path.relative_to(REPO))
+
+
 def _load() -> float:
     """The 1-minute load average now (the machine is shared: a number is read beside it)."""
     return round(os.getloadavg()[0], 2)
@@ -451,6 +469,7 @@ def scale_target(work: Path, n: int, repeats: int) -> dict:
     data, row = _scaled_data(work, n)
     row["arrow_floor"] = measure("arrow-floor", data, repeats=1)
     row["gate+indicators"] = measure("gate+indicators", data, repeats=repeats)
+    row["profile"] = _profile("gate+indicators", data, f"target1-{n}")
     print(f"  {n:>9,} learners: {json.dumps(row)}", flush=True)
     shutil.rmtree(data, ignore_errors=True)
     return row
@@ -600,7 +619,7 @@ def orchestration_targets(work: Path, quick: bool, repeats: int) -> dict:
 
     print("  book build", flush=True)
     results["book_build"] = timed_cli(
-        ["build", "--data", str(data), "--out", str(out), "--registry", str(REPO / "partnerships.yml")],
+        ["build", "--out", str(out), "--registry", str(REPO / "partnerships.yml")],
         cwd=work,
         env={"PATHWAYS_PROJECT": str(REPO)},
     )
