@@ -218,7 +218,8 @@ def _header_cells(path: Path, text: str, spec: FileSpec) -> list[str]:
     """The header row's names (blank for an unnamed column), refused before any value is read
     when it is not a header of this file, uses another delimiter, names personal data or
     repeats a name."""
-    header_line = text.split("\n", 1)[0]
+    end = text.find("\n")  # not split: that copies the whole file to read one line
+    header_line = text if end < 0 else text[:end]
     try:
         header = next(csv.reader([header_line]))
     except (csv.Error, StopIteration):
