@@ -5,18 +5,22 @@ and prints the table "target | measured | floor | ratio | met/missed":
 
 1. a million-learner partnership-year gated (with the cross-year checks) and every indicator
    computed, in one fresh process, against the fastest of three ``pyarrow.csv.read_csv``
-   parses of the same files (within 10x), and that process's peak memory (under 3 GB);
+   parses of the same files (within 10x), and that process's peak memory (under 3 GB); one
+   more run under pyinstrument writes the profile that says where the time goes;
 2. the full demo run (2 workers, fresh output) against its kernel floor: papermill running a
    notebook of the notebooks' own imports, x notebooks / 2 workers (within 1.5x);
-3. a run after one partnership-year's file changed against the same jobs forced (within 1.5x);
+3. a run after one partnership-year's file changed against the same jobs forced (3a) and
+   against that partnership-year's report alone (3b), each within 1.5x;
 4. the same six reports with ``--workers 1`` and ``--workers 2`` (at least 1.8x faster);
 5. the same with ``--cluster local:1`` and ``--cluster local:2`` (at least 1.8x faster).
 
 Each measurement of the gate and the engine runs in a fresh Python process, so its peak
 memory (max RSS) is its own. The 1-minute load average is recorded beside every number (the
-machine is shared). Results go to ``benchmarks/results/<date>-targets.json``.
+machine is shared). Results go to ``benchmarks/results/<date>-targets.json`` (with
+``--only``, ``<date>-scale.json`` or ``<date>-orchestration.json``), the profile to
+``<date>-target1-<learners>-profile.txt``.
 
-    python benchmarks/run_benchmarks.py                 # the targets (about 25 minutes)
+    python benchmarks/run_benchmarks.py                 # the targets (about 15 minutes)
     python benchmarks/run_benchmarks.py --quick         # small data, one repeat (a smoke run)
     python benchmarks/run_benchmarks.py --only scale    # target 1 only (with --sizes: more sizes)
     python benchmarks/run_benchmarks.py --only orchestration   # targets 2-5 only
@@ -233,7 +237,10 @@ def _profile(kind: str, data: Path, name: str) -> str:
     seconds are not the measurement's): the profile that says where the time goes, written
     beside the results and its top printed."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.now(UTC).strftime('%Y-%m-%d')}-{name}-profile.txt"
+    stem = f"{datetime.now(UTC).strftime('%Y-%m-%d')}-{name}-profile"
+    path, n = RESULTS / f"{stem}.txt", 2
+    while path.exists():  # a second run the same day keeps the first one's profile
+        path, n = RESULTS / f"{stem}-{n}.txt", n + 1
     child = [__file__, "--child", kind, "--data", str(data), "--out", ""]
     subprocess.run(
         [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-r", "text", "-o", str(path), *child],
