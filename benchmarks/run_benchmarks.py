@@ -232,15 +232,15 @@ def measure(kind: str, data: Path | None = None, out: Path | None = None, repeat
     return result
 
 
-def _profile(kind: str, data: Path, name: str) -> str:
+def _profile(kind: str, data: Path, name: str, results: Path) -> str:
     """One more run of the measurement ``kind`` under pyinstrument (sampling every 5 ms; its
     seconds are not the measurement's): the profile that says where the time goes, written
-    beside the results and its top printed."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    beside the results (the folder of ``--results``) and its top printed."""
+    results.mkdir(parents=True, exist_ok=True)
     stem = f"{datetime.now(UTC).strftime('%Y-%m-%d')}-{name}-profile"
-    path, n = RESULTS / f"{stem}.txt", 2
+    path, n = results / f"{stem}.txt", 2
     while path.exists():  # a second run the same day keeps the first one's profile
-        path, n = RESULTS / f"{stem}-{n}.txt", n + 1
+        path, n = results / f"{stem}-{n}.txt", n + 1
     child = [__file__, "--child", kind, "--data", str(data), "--out", ""]
     subprocess.run(
         [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-r", "text", "-o", str(path), *child],
@@ -250,7 +250,7 @@ def _profile(kind: str, data: Path, name: str) -> str:
     )
     lines = path.read_text(encoding="utf-8").splitlines()
     print("\n".join(lines[:60]), flush=True)
-    return str(path.relative_to(REPO))
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def _load() -> float:
@@ -471,12 +471,12 @@ def _scaled_data(work: Path, n: int) -> tuple[Path, dict]:
     }
 
 
-def scale_target(work: Path, n: int, repeats: int) -> dict:
+def scale_target(work: Path, n: int, repeats: int, results: Path) -> dict:
     """Target 1: one partnership-year of ``n`` learners gated and computed, beside Arrow's parse."""
     data, row = _scaled_data(work, n)
     row["arrow_floor"] = measure("arrow-floor", data, repeats=1)
     row["gate+indicators"] = measure("gate+indicators", data, repeats=repeats)
-    row["profile"] = _profile("gate+indicators", data, f"target1-{n}")
+    row["profile"] = _profile("gate+indicators", data, f"target1-{n}", results)
     print(f"  {n:>9,} learners: {json.dumps(row)}", flush=True)
     shutil.rmtree(data, ignore_errors=True)
     return row
@@ -805,7 +805,9 @@ def main() -> None:
             if args.only in (None, "scale"):
                 sizes = args.sizes or ([10_000] if args.quick else [1_000_000])
                 print("target 1: one partnership-year gated and computed, beside Arrow's parse", flush=True)
-                results["scale_targets"] = {str(n): scale_target(work, n, repeats) for n in sizes}
+                results["scale_targets"] = {
+                    str(n): scale_target(work, n, repeats, args.results) for n in sizes
+                }
             if args.only in (None, "orchestration"):
                 print("targets 2-5: the demo's runs beside their floors", flush=True)
                 results["orchestration_targets"] = orchestration_targets(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_the_benchmark_script_measures_target_one_beside_its_floor(repo, tmp_path):
@@ -32,6 +33,9 @@ def test_the_benchmark_script_measures_target_one_beside_its_floor(repo, tmp_pat
     row = results["scale_targets"]["1500"]
     assert row["files"] > 0 and row["arrow_floor"]["files"] == row["files"]
     assert len(row["arrow_floor"]["parses_s"]) == 3
+    # The profile goes where the results go (never into the repository from a test run).
+    profile = Path(row["profile"])
+    assert profile.parent == tmp_path and profile.read_text(encoding="utf-8").strip()
     both = row["gate+indicators"]
     assert both["gate_s"] > 0 and both["indicators_s"] > 0 and both["peak_mb"] > 0
     targets = {t["target"]: t for t in results["targets"]}

@@ -362,8 +362,86 @@ def test_on_track_line():
     assert on_track(0.26, 0.20, 0.30, 2019, 2024, 2022)
     assert not on_track(0.25, 0.20, 0.30, 2019, 2024, 2022)
     assert on_track(0.31, 0.20, 0.30, 2019, 2024, 2026)  # after the target year the line stays at the target
-    assert on_track(0.15, 0.20, 0.10, 2019, 2024, 2020)  # a goal to lower a figure
+    assert on_track(0.15, 0.20, 0.10, 2019, 2024, 2020, better="lower")  # a figure meant to fall
     assert on_track(math.nan, 0.2, 0.3, 2019, 2024, 2022) is None
+    # the baseline (25.5%) already beat the target (25%): staying above the line is on track, falling
+    # below it is not; the direction is the indicator's, not the target's place beside the baseline
+    assert on_track(0.297, 0.255, 0.25, 2019, 2025, 2024)
+    assert not on_track(0.24, 0.255, 0.25, 2019, 2025, 2024)
+
+
+def test_progress_share_and_met():
+    from pathways.indicators.goals import is_met, progress_share
+
+    assert progress_share(0.26, 0.20, 0.30) == pytest.approx(0.6)
+    assert progress_share(0.33, 0.20, 0.30) == pytest.approx(1.3)
+    assert math.isnan(progress_share(0.297, 0.255, 0.25))  # no way to go from a baseline past the target
+    assert progress_share(0.15, 0.20, 0.10, "lower") == pytest.approx(0.5)
+    assert is_met(0.30, 0.30) and is_met(0.297, 0.25) and not is_met(0.29, 0.30)
+    assert is_met(0.09, 0.10, "lower") and not is_met(0.11, 0.10, "lower")
+    assert is_met(math.nan, 0.3) is None
+
+
+def test_every_indicator_asks_for_more():
+    """Every indicator of the catalogue counts something partnerships want more of: a goal on any of
+    them is met at or above its target (a new indicator meant to fall must say so in the catalogue)."""
+    from pathways.io.catalogue import load_catalogue
+
+    assert {ind.better for ind in load_catalogue().indicators} == {"higher"}
+
+
+def test_the_goal_table_says_a_target_is_met_also_when_the_baseline_met_it():
+    """The goal table of a brief: a goal the baseline year already beat is "met in 2019" and "target
+    met" (it once read "0% of the way, behind the straight line" for San Luis Valley's 29.7% against
+    a 25% target); a goal past its target says "target met"; one on its way keeps its share."""
+    from pathways.indicators.goals import add_goals
+    from pathways.io.catalogue import load_catalogue
+    from pathways.io.registry import Partnership
+    from pathways.report.story import goal_rows
+
+    p = Partnership.model_validate(
+        {
+            "id": "p",
+            "name": "P",
+            "region": "r",
+            "convener": "c",
+            "partners": [{"name": "X", "sector": "k12"}],
+            "baseline_year": 2019,
+            "living_wage_usd": 1,
+            "tuition_per_credit_usd": 1,
+            "goals": [
+                {
+                    "indicator": "cte_participation",
+                    "measure": "change_from_baseline_pct",
+                    "target": 40,
+                    "target_year": 2024,
+                },
+                {"indicator": "on_time_graduation", "measure": "rate", "target": 0.80, "target_year": 2026},
+                {
+                    "indicator": "credential_attainment",
+                    "measure": "count",
+                    "target": 2000,
+                    "target_year": 2025,
+                },
+            ],
+        }
+    )
+    out = add_goals(_hand_export(), _hand_series(), p, 2024)
+    grad = _row(out, "on_time_graduation")  # 80% in 2019, 86% now, target 80%
+    assert math.isnan(grad.goal_progress_share) and bool(grad.goal_on_track)
+    rows = {r["goal"]: r for r in goal_rows(out, p, load_catalogue(), 2024)}
+    catalogue = load_catalogue()
+    cte, graduation, credentials = (
+        rows[catalogue.get(i).title]
+        for i in ("cte_participation", "on_time_graduation", "credential_attainment")
+    )
+    assert (cte["now"], cte["progress"], cte["pace"]) == ("+52%", "130% of the way", "target met")
+    assert (graduation["now"], graduation["progress"], graduation["pace"]) == (
+        "86.0%",
+        "met in 2019",
+        "target met",
+    )
+    assert (credentials["progress"], credentials["pace"]) == ("71% of the way", "behind the straight line")
 
 
 @pytest.fixture(scope="module")

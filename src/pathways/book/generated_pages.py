@@ -56,7 +56,9 @@ def methods_page(registry: Registry) -> str:
         'numerator\'s relative change ("52% more learners in pathways"). A year whose figure was suppressed '
         "or shown as a bound gives no number to compare with, and no change is shown.",
         "- **Goals**: from the registry; the share of the way from the baseline to the target, and whether the "
-        "straight line from the baseline to the target year is met. A goal of a percent change of a rate is "
+        "straight line from the baseline to the target year is met. Every goal asks for at least its target "
+        '(each indicator counts something partnerships want more of): a figure at or above it is "target '
+        'met", also when the baseline year already met it. A goal of a percent change of a rate is '
         "the relative change of the rate itself.",
         "- **Odds ratios** come from a logistic regression on the cohort. Adjustment variables (sex, race/"
         "ethnicity, economic disadvantage, English learner status, disability) keep unknown as a level of its "

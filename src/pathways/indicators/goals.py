@@ -28,18 +28,43 @@ def goal_measure_row(ind: Indicator, measure: str) -> tuple[str, str]:
 
 
 def on_track(
-    current: float, baseline: float, target: float, baseline_year: int, target_year: int, year: int
+    current: float,
+    baseline: float,
+    target: float,
+    baseline_year: int,
+    target_year: int,
+    year: int,
+    better: str = "higher",
 ) -> bool | None:
     """Whether ``current`` meets the straight line from (baseline_year, baseline) to (target_year, target) at ``year``.
 
-    After the target year the line stays at the target; a goal that lowers a figure is met from below.
+    After the target year the line stays at the target. The indicator's direction (``better``) says
+    which side of the line meets it, never the target's place beside the baseline: a partnership
+    whose baseline already beat its target is on track while it stays at or above the line.
     """
     if any(math.isnan(float(v)) for v in (current, baseline, target)):
         return None
     frac = min(1.0, max(0.0, (year - baseline_year) / (target_year - baseline_year)))
     line = baseline + (target - baseline) * frac
     eps = 1e-12
-    return bool(current >= line - eps) if target >= baseline else bool(current <= line + eps)
+    return bool(current >= line - eps) if better == "higher" else bool(current <= line + eps)
+
+
+def is_met(current: float, target: float, better: str = "higher") -> bool | None:
+    """Whether ``current`` has reached the target itself (at or above it for a goal of "higher")."""
+    if any(math.isnan(float(v)) for v in (current, target)):
+        return None
+    eps = 1e-12
+    return bool(current >= target - eps) if better == "higher" else bool(current <= target + eps)
+
+
+def progress_share(current: float, baseline: float, target: float, better: str = "higher") -> float:
+    """The share of the way from the baseline to the target; none (NaN) when the baseline already
+    met the target, where there is no way to go."""
+    gap = (target - baseline) if better == "higher" else (baseline - target)
+    if math.isnan(gap) or gap <= 0:
+        return math.nan
+    return (current - baseline) / (target - baseline)
 
 
 def _exact(r: pd.Series) -> bool:
@@ -60,7 +85,8 @@ def add_goals(
     catalogue = load_catalogue()
     b_year = partnership.baseline_year
     for goal in partnership.goals:
-        measure, column = goal_measure_row(catalogue.get(goal.indicator), goal.measure)
+        ind = catalogue.get(goal.indicator)
+        measure, column = goal_measure_row(ind, goal.measure)
         sel = (
             (out["indicator_id"] == goal.indicator)
             & (out["group_type"] == "all")
@@ -92,16 +118,12 @@ def add_goals(
         if math.isnan(base) or math.isnan(now):
             continue  # progress needs the baseline: without it (not submitted, suppressed) none is shown
         if goal.measure == "change_from_baseline_pct":
-            current_pct = (now / base - 1) * 100 if base and not math.isnan(base) else math.nan
-            out.loc[idx, "goal_current"] = current_pct
-            if not math.isnan(current_pct) and goal.target != 0:
-                out.loc[idx, "goal_progress_share"] = current_pct / goal.target
-            out.loc[idx, "goal_on_track"] = on_track(
-                current_pct, 0.0, goal.target, b_year, goal.target_year, year
-            )
-        else:
-            out.loc[idx, "goal_current"] = now
-            if not math.isnan(base) and goal.target != base:
-                out.loc[idx, "goal_progress_share"] = (now - base) / (goal.target - base)
-            out.loc[idx, "goal_on_track"] = on_track(now, base, goal.target, b_year, goal.target_year, year)
+            # measured in percent of the baseline, which is 0% of itself
+            now = (now / base - 1) * 100 if base else math.nan
+            base = 0.0
+        out.loc[idx, "goal_current"] = now
+        out.loc[idx, "goal_progress_share"] = progress_share(now, base, goal.target, ind.better)
+        out.loc[idx, "goal_on_track"] = on_track(
+            now, base, goal.target, b_year, goal.target_year, year, ind.better
+        )
     return out

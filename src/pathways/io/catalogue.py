@@ -68,6 +68,9 @@ class Indicator(BaseModel):
     input_offsets: dict[str, int] = {}
     groups: str
     history: bool
+    # the direction a partnership's goal moves the figure: every indicator of the catalogue counts
+    # something a partnership wants more of, so a goal asks for at least its target
+    better: Literal["higher", "lower"] = "higher"
 
     def is_submitted(self, available: dict[str, set[str]]) -> bool:
         """Whether the files (and optional columns) this indicator reads were submitted.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pathways.indicators.goals import is_met
 from pathways.io.catalogue import Catalogue, Indicator
 from pathways.io.registry import Partnership
 from pathways.report import cells
@@ -328,10 +329,20 @@ def goal_rows(export: pd.DataFrame, partnership: Partnership, catalogue: Catalog
                 else fmt_count(current)
             )
             share = r["goal_progress_share"]
-            entry["progress"] = "" if is_missing(share) else f"{max(0.0, float(share)) * 100:.0f}% of the way"
+            met = is_met(current, float(goal.target), ind.better)
+            if not is_missing(share):
+                entry["progress"] = f"{max(0.0, float(share)) * 100:.0f}% of the way"
+            elif met:  # the baseline already met the target: there was no way to go
+                entry["progress"] = f"met in {partnership.baseline_year}"
+            else:  # met in the baseline year, and no longer
+                entry["progress"] = "below the target"
             on = r["goal_on_track"]
             entry["pace"] = (
-                "not known" if is_missing(on) else ("on track" if bool(on) else "behind the straight line")
+                "target met"
+                if met
+                else "not known"
+                if is_missing(on)
+                else ("on track" if bool(on) else "behind the straight line")
             )
         out.append(entry)
     return out
