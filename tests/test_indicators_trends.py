@@ -311,11 +311,11 @@ def test_gap_trend_columns_against_a_hand_computed_table():
     assert _row(out, "cte_participation").gap_trend is None
 
 
-def test_goal_columns_against_a_hand_computed_table():
-    from pathways.indicators.goals import add_goals
+def _goals_partnership(goals: list[dict]):
+    """A partnership of the hand-computed tables (baseline 2019) with these goals."""
     from pathways.io.registry import Partnership
 
-    p = Partnership.model_validate(
+    return Partnership.model_validate(
         {
             "id": "p",
             "name": "P",
@@ -325,23 +325,31 @@ def test_goal_columns_against_a_hand_computed_table():
             "baseline_year": 2019,
             "living_wage_usd": 1,
             "tuition_per_credit_usd": 1,
-            "goals": [
-                {
-                    "indicator": "cte_participation",
-                    "measure": "change_from_baseline_pct",
-                    "target": 50,
-                    "target_year": 2024,
-                },
-                {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
-                {
-                    "indicator": "credential_attainment",
-                    "measure": "count",
-                    "target": 2000,
-                    "target_year": 2025,
-                },
-                {"indicator": "on_time_graduation", "measure": "rate", "target": 0.9, "target_year": 2026},
-            ],
+            "goals": goals,
         }
+    )
+
+
+def test_goal_columns_against_a_hand_computed_table():
+    from pathways.indicators.goals import add_goals
+
+    p = _goals_partnership(
+        [
+            {
+                "indicator": "cte_participation",
+                "measure": "change_from_baseline_pct",
+                "target": 50,
+                "target_year": 2024,
+            },
+            {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
+            {
+                "indicator": "credential_attainment",
+                "measure": "count",
+                "target": 2000,
+                "target_year": 2025,
+            },
+            {"indicator": "on_time_graduation", "measure": "rate", "target": 0.9, "target_year": 2026},
+        ]
     )
     out = add_goals(_hand_export(), _hand_series(), p, 2024)
     cte = _row(out, "cte_participation")  # the rate rose from 25% to 38%: +52% of its baseline
@@ -396,35 +404,24 @@ def test_the_goal_table_says_a_target_is_met_also_when_the_baseline_met_it():
     a 25% target); a goal past its target says "target met"; one on its way keeps its share."""
     from pathways.indicators.goals import add_goals
     from pathways.io.catalogue import load_catalogue
-    from pathways.io.registry import Partnership
     from pathways.report.story import goal_rows
 
-    p = Partnership.model_validate(
-        {
-            "id": "p",
-            "name": "P",
-            "region": "r",
-            "convener": "c",
-            "partners": [{"name": "X", "sector": "k12"}],
-            "baseline_year": 2019,
-            "living_wage_usd": 1,
-            "tuition_per_credit_usd": 1,
-            "goals": [
-                {
-                    "indicator": "cte_participation",
-                    "measure": "change_from_baseline_pct",
-                    "target": 40,
-                    "target_year": 2024,
-                },
-                {"indicator": "on_time_graduation", "measure": "rate", "target": 0.80, "target_year": 2026},
-                {
-                    "indicator": "credential_attainment",
-                    "measure": "count",
-                    "target": 2000,
-                    "target_year": 2025,
-                },
-            ],
-        }
+    p = _goals_partnership(
+        [
+            {
+                "indicator": "cte_participation",
+                "measure": "change_from_baseline_pct",
+                "target": 40,
+                "target_year": 2024,
+            },
+            {"indicator": "on_time_graduation", "measure": "rate", "target": 0.80, "target_year": 2026},
+            {
+                "indicator": "credential_attainment",
+                "measure": "count",
+                "target": 2000,
+                "target_year": 2025,
+            },
+        ]
     )
     out = add_goals(_hand_export(), _hand_series(), p, 2024)
     grad = _row(out, "on_time_graduation")  # 80% in 2019, 86% now, target 80%
