@@ -7,11 +7,6 @@ DATA ?= data
 REGISTRY ?= partnerships.yml
 VERSION ?= $(shell date +%Y).1
 
-# Two workers, each given whole files (module fixtures run once) in the order tests/conftest.py
-# collects them, the files that run notebooks first: xdist's own reorder (most tests first) left the
-# long files for last, and one worker sat idle while the other finished them.
-PYTEST_XDIST := -n 2 --dist loadfile --no-loadscope-reorder
-
 export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -64,17 +59,17 @@ node_modules/.installed: package.json package-lock.json
 
 # The whole suite.
 test: setup node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_XDIST) --timeout 900
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900
 
 # Line coverage of the package by the tests that run in-process (the fast set: the slow ones mostly
 # drive the package through subprocesses, which coverage does not follow), held to the floor in
 # pyproject.toml ([tool.coverage.report] fail_under). CI runs it after make test.
 coverage: setup
-	$(BIN)/python -m pytest $(PYTEST_XDIST) --timeout 900 -m "not slow" --cov=pathways --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow" --cov=pathways --cov-report=term:skip-covered
 
 # The edit-test loop: everything but the tests that run notebooks or build the book (about four minutes here).
 test-fast: setup node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_XDIST) --timeout 900 -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadfile --timeout 900 -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks tools

@@ -14,15 +14,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def pytest_collection_modifyitems(config, items):
-    """Files that run notebooks or build the book (any test marked slow) first, each file's tests in
-    their own order. `make test` hands whole files to its two workers in this order (--dist loadfile
-    --no-loadscope-reorder): with the long files last, one worker finished the quick ones and then
-    sat idle for minutes."""
-    heavy = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in heavy)
-
-
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
