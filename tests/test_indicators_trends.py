@@ -426,8 +426,8 @@ def test_the_goal_table_says_a_target_is_met_also_when_the_baseline_met_it():
     out = add_goals(_hand_export(), _hand_series(), p, 2024)
     grad = _row(out, "on_time_graduation")  # 80% in 2019, 86% now, target 80%
     assert math.isnan(grad.goal_progress_share) and bool(grad.goal_on_track)
-    rows = {r["goal"]: r for r in goal_rows(out, p, load_catalogue(), 2024)}
     catalogue = load_catalogue()
+    rows = {r["goal"]: r for r in goal_rows(out, p, catalogue, 2024)}
     cte, graduation, credentials = (
         rows[catalogue.get(i).title]
         for i in ("cte_participation", "on_time_graduation", "credential_attainment")
