@@ -343,3 +343,39 @@ def test_rows_without_inputs_to_check_them_against_are_a_finding(inputs, tmp_pat
         "exports/x.csv (row 2): rows of san-luis-valley 2023 cannot be checked against the inputs "
         "(no readable submission of san-luis-valley for 2023 under the data folder)"
     ]
+
+
+def test_a_denominator_that_gives_a_hidden_numerator_away_is_caught(published, monkeypatch):
+    """Rule 4 across tables and years. The engine's exports of 2023 and 2024 pass; without its
+    cross-table step (:func:`pathways.indicators.suppression._shared_counts`) the same partnership
+    shows participants in high-demand pathways, graduating concentrators and last year's graduates
+    as denominators that give hidden numerators away, and the audit names each of them."""
+    from pathways.indicators import compute_export, suppression
+    from pathways.indicators.cache import CACHE_ENV
+
+    monkeypatch.delenv(CACHE_ENV, raising=False)  # each version computes its own rows
+    data, registry = published["data"], published["registry"]
+
+    def version(name: str) -> Path:
+        folder = published["root"] / name
+        (folder / "exports").mkdir(parents=True)
+        for year in (2023, 2024):
+            rows = compute_export(data, registry, "syn", year)
+            (folder / "exports" / f"syn-{year}.csv").write_text(_csv(rows), encoding="utf-8")
+        return folder
+
+    assert audit_version(version("shared-safe"), data_dir=data, registry=registry) == []
+    monkeypatch.setattr(suppression, "_shared_counts", lambda *args: False)
+    findings = audit_version(version("shared-leaky"), data_dir=data, registry=registry)
+    for leak in (
+        # same year: a coded participation rate and the high-demand denominator beside it
+        "the denominator of high_demand_participation (race_ethnicity=two_or_more_races) of syn 2023 is "
+        "the hidden numerator of cte_participation (race_ethnicity=two_or_more_races) of 2023",
+        # the concentrators' graduation bound and the concentrator rates' denominator
+        "the denominator of concentrator_credential_attainment (all=all) of syn 2024 is the hidden "
+        "numerator of on_time_graduation (population=concentrators) of 2024",
+        # 2024's placement and employment of women count 2023's female graduates, hidden in 2023 to
+        # protect a smaller group: with them, subtraction in 2023's table by sex gives it away
+        "on_time_graduation (rate) by sex of syn 2023: the hidden numerators",
+    ):
+        assert any(leak in f for f in findings), (leak, findings)

@@ -441,6 +441,40 @@ def test_the_goal_table_says_a_target_is_met_also_when_the_baseline_met_it():
     assert (credentials["progress"], credentials["pace"]) == ("71% of the way", "behind the straight line")
 
 
+def test_the_goal_table_says_when_a_target_met_at_baseline_is_lost():
+    """Graduation was 86% (430 of 500) in 2019 against an 85% target and fell to 80% (400 of 500):
+    no share of the way (there was none to go), "below the target", and behind the line, which
+    runs from 86% in 2019 to 85% in 2026 (85.3% in 2024)."""
+    from pathways.indicators.goals import add_goals
+    from pathways.indicators.trends import add_trends
+    from pathways.io.catalogue import load_catalogue
+    from pathways.io.export import conform
+    from pathways.report.story import goal_rows
+
+    series = conform(
+        pd.DataFrame(
+            [
+                _r(2019, "on_time_graduation", 0.86, numerator=430, denominator=500),
+                _r(2024, "on_time_graduation", 0.80, numerator=400, denominator=500),
+            ]
+        )
+    )
+    current = add_trends(series[series.school_year == 2024].reset_index(drop=True), series, 2019, 2024)
+    p = _goals_partnership(
+        [{"indicator": "on_time_graduation", "measure": "rate", "target": 0.85, "target_year": 2026}]
+    )
+    out = add_goals(current, series, p, 2024)
+    grad = _row(out, "on_time_graduation")
+    assert grad.goal_current == pytest.approx(0.80) and math.isnan(grad.goal_progress_share)
+    assert not bool(grad.goal_on_track)
+    (row,) = goal_rows(out, p, load_catalogue(), 2024)
+    assert (row["now"], row["progress"], row["pace"]) == (
+        "80.0%",
+        "below the target",
+        "behind the straight line",
+    )
+
+
 @pytest.fixture(scope="module")
 def multi_year(tmp_path_factory):
     from pathways.indicators.synthetic import make_frames, write_submission
@@ -626,3 +660,43 @@ def test_goal_without_a_baseline_shows_no_progress():
     assert out.goal_current.iloc[0] == 0.2
     assert out.goal_progress_share.iloc[0] == pytest.approx((0.2 - 0.1) / (0.3 - 0.1))
     assert bool(out.goal_on_track.iloc[0]) == (0.2 >= 0.1 + 0.2 * 3 / 6)
+
+
+def test_every_count_the_catalogue_says_two_figures_share_is_the_same_count(multi_year):
+    """``denominator_from`` is exact: on the true cells (before suppression) of four synthetic years,
+    every linked denominator equals the other figure's numerator (or count) of the same group and the
+    year the link names, for every indicator that has a link."""
+    from collections import Counter
+
+    from pathways.indicators import true_cells
+    from pathways.io.catalogue import load_catalogue
+    from pathways.io.submission import Submissions
+
+    data, registry = multi_year
+    catalogue = load_catalogue()
+    subs = Submissions(data, "syn", 2022)
+    cells = [
+        dict(r, school_year=y)
+        for y in subs.years
+        for r in true_cells(subs.history(y), registry.get("syn"), 10)[0].to_dict(orient="records")
+        if r["status"] == "ok"
+    ]
+    by_key = {
+        (r["school_year"], r["indicator_id"], r["measure"], r["group_type"], r["group_value"]): r
+        for r in cells
+    }
+    compared = Counter()
+    for r in cells:
+        ind = catalogue.get(r["indicator_id"])
+        link = ind.denominator_from
+        if link is None or r["measure"] != ind.main_measure:
+            continue
+        group = link.source_group(r["group_type"], r["group_value"])
+        year = link.source_year(r["school_year"], r["_cohort"])
+        source = by_key.get((year, link.indicator, link.measure, *group)) if group else None
+        if source is None:
+            continue
+        shared = source["numerator"] if link.measure == "rate" else source["value"]
+        assert shared == r["denominator"], (r["indicator_id"], r["school_year"], group)
+        compared[r["indicator_id"]] += 1
+    assert set(compared) == {i.id for i in catalogue.indicators if i.denominator_from}, compared

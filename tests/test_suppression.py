@@ -543,3 +543,83 @@ def test_threshold_is_configurable(n):
     )
     assert t.iloc[0].shown_as == "exact"
     assert t.iloc[1].shown_as == ("at_most" if n - 1 >= 1 else "exact")
+
+
+# ------------------------------------------------------------------ rule 4 across tables
+def _linked(year=None, earlier=None, rows=()):
+    return suppress(pd.DataFrame(list(rows), columns=ROW_COLUMNS), N, year=year, earlier=earlier)
+
+
+def test_a_denominator_that_counts_a_hidden_numerator_again_is_hidden():
+    """CTE participation of learners with disabilities: 92 of 97, shown as a bound (5 not counted);
+    participation in high-demand pathways counts those 92 participants as its denominator, so showing
+    it would give the 5 away: that row is hidden, the others (whose numerators are shown) stay."""
+    t = _linked(
+        rows=[
+            rate_row(700, 1000, indicator="cte_participation"),
+            rate_row(92, 97, "has_disability", "true", indicator="cte_participation"),
+            rate_row(608, 903, "has_disability", "false", indicator="cte_participation"),
+            rate_row(300, 700, indicator="high_demand_participation"),
+            rate_row(40, 92, "has_disability", "true", indicator="high_demand_participation"),
+            rate_row(260, 608, "has_disability", "false", indicator="high_demand_participation"),
+        ]
+    )
+    cte = t[t.indicator_id == "cte_participation"]
+    demand = t[t.indicator_id == "high_demand_participation"]
+    # within CTE participation, the bound's 92 = 700 - 608 would follow from the other rows: rule 4
+    # there hides "false" as well; both hidden numerators make both high-demand rows give way
+    assert shown(cte) == {"all": "exact", "true": "at_least", "false": "suppressed"}
+    assert shown(demand) == {"all": "exact", "true": "suppressed", "false": "suppressed"}
+    reason = get(demand, "true").suppression_reason
+    assert reason == "suppressed so that a count hidden in CTE participation cannot be worked out"
+    assert_no_numbers(get(demand, "true"))
+
+
+def test_a_hidden_numerator_of_last_year_hides_this_year_s_denominator():
+    """On-time graduation of 2023 showed English learners as a bound (26 in the cohort, 4 did not
+    graduate); seamless enrollment of 2024 counts the 22 graduates of 2023 as its denominator: hidden.
+    Without the earlier year's rows, nothing connects them and the row stays."""
+    earlier = pd.DataFrame(
+        {
+            "school_year": [2023, 2023],
+            "indicator_id": ["on_time_graduation"] * 2,
+            "measure": ["rate"] * 2,
+            "group_type": ["is_english_learner"] * 2,
+            "group_value": ["true", "false"],
+            "shown_as": ["at_least", "suppressed"],
+        }
+    )
+    rows = [
+        rate_row(150, 200, indicator="seamless_enrollment"),
+        rate_row(11, 22, "is_english_learner", "true", indicator="seamless_enrollment"),
+        rate_row(139, 178, "is_english_learner", "false", indicator="seamless_enrollment"),
+    ]
+    t = _linked(2024, earlier, rows)
+    assert shown(t) == {"all": "exact", "true": "suppressed", "false": "suppressed"}
+    assert get(t, "true").suppression_reason == (
+        "suppressed so that a count hidden in last year's On-time graduation cannot be worked out"
+    )
+    assert shown(_linked(2024, None, rows)) == {"all": "exact", "true": "exact", "false": "exact"}
+    assert shown(_linked(2025, earlier, rows)) == {"all": "exact", "true": "exact", "false": "exact"}
+
+
+def test_the_concentrators_bound_gives_way_rather_than_their_rates():
+    """On-time graduation of concentrators: 87 in the cohort, 9 did not graduate ("at least"); the
+    concentrator rates count the 78 graduates as their denominator and are broken down further, so
+    the single bound is hidden, not the rates."""
+    t = _linked(
+        rows=[
+            rate_row(400, 500, indicator="on_time_graduation"),
+            rate_row(78, 87, "population", "concentrators", indicator="on_time_graduation", additive=True),
+            rate_row(40, 78, indicator="concentrator_credential_attainment"),
+            rate_row(20, 40, "sex", "female", indicator="concentrator_credential_attainment"),
+            rate_row(20, 38, "sex", "male", indicator="concentrator_credential_attainment"),
+        ]
+    )
+    grad = t[t.indicator_id == "on_time_graduation"]
+    assert dict(zip(grad.group_type, grad.shown_as, strict=True)) == {
+        "all": "exact",
+        "population": "suppressed",
+    }
+    assert_no_numbers(get(grad, "concentrators"))
+    assert set(t[t.indicator_id == "concentrator_credential_attainment"].shown_as) == {"exact"}

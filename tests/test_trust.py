@@ -358,12 +358,34 @@ def test_no_page_of_the_published_version_runs_the_hostile_name(hostile):
     assert not handlers, handlers
 
 
-def test_a_notebook_that_times_out_is_reported_as_such(hostile, tmp_path):
+def test_a_notebook_that_times_out_is_reported_as_such(hostile, repo, tmp_path):
+    """An analyst's cell that runs past ``--timeout``: the brief is reported as timed out, the others build.
+    (The project's own cells can finish within a second in a forked kernel, so the slow cell is added.)"""
+    import nbformat
+
+    from drops import copy_notebooks
+
+    notebooks = copy_notebooks(repo, tmp_path / "notebooks")
+    brief = notebooks / "partnership_brief.ipynb"
+    nb = nbformat.read(brief, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\n\ntime.sleep(20)"))
+    nbformat.write(nb, brief)
     out = tmp_path / "reports"
     common = ("--data", str(hostile["data"]), "--out", str(out), "--registry", str(hostile["registry"]))
     result = _pathways(
-        "run", *common, "--partnership", PID, "--year", "2023", "--timeout", "1", cwd=hostile["root"]
+        "run",
+        *common,
+        "--partnership",
+        PID,
+        "--year",
+        "2023",
+        "--timeout",
+        "5",
+        "--notebooks",
+        str(notebooks),
+        cwd=hostile["root"],
     )
     assert result.returncode == 1
     assert "timed out" in result.stdout
+    assert "failed 1" in result.stdout, result.stdout[-600:]
     assert "Traceback" not in result.stdout

@@ -18,7 +18,10 @@ flags, so a bug in the suppression cannot also hide itself:
    respondents), what all published tables together show must not give a hidden cell away:
    the hidden cells together hold 0 or at least ``min_cell_size``, and no hidden small cell,
    nor a coded rate's numerator, is pinned to one value by subtraction and by the ranges
-   that the published reasons and bounds imply. The arithmetic here is the audit's own.
+   that the published reasons and bounds imply. Across tables and years too: a published
+   denominator that counts the learners of another published cell's hidden numerator (the
+   catalogue's ``denominator_from``, where the true cells agree) tells a reader that numerator.
+   The arithmetic here is the audit's own.
 
 Findings never quote an identifier or a hidden number; they name the file and the place in
 it (line, row, the figure download) and the kind of identifier, or the breakdown and count.
@@ -621,6 +624,54 @@ def _relation(
     return "can be worked out by subtraction" if _fixed(equation, known_sum) else None
 
 
+def _shared_count_findings(
+    pid: str, truths: dict[int, pd.DataFrame], known: dict[tuple, Known], n: int
+) -> list[str]:
+    """Rule 4 across tables: a published denominator that counts the same learners as another
+    published cell's hidden numerator (the catalogue's ``denominator_from``, confirmed on the true
+    cells) tells a reader that numerator. Where that cell also shows its denominator and hides a
+    count below the minimum (or a bound's), the count is given away at once; otherwise the numerator
+    becomes known for the breakdown checks that follow (which ``known`` records)."""
+    catalogue = load_catalogue()
+    cells = {
+        (year, r["indicator_id"], r["measure"], r["group_type"], r["group_value"]): r
+        for year, truth in truths.items()
+        for r in truth[truth["status"] == "ok"].to_dict(orient="records")
+    }
+    findings = []
+    for (year, ind_id, measure, gtype, gvalue), r in cells.items():
+        ind = catalogue.get(ind_id)
+        link = ind.denominator_from
+        if link is None or measure != ind.main_measure:
+            continue
+        shown = known.get((pid, year, ind_id, measure, gtype, gvalue))
+        if shown is None or not shown.denominator:
+            continue
+        group = link.source_group(gtype, gvalue)
+        source_year = link.source_year(year, r.get("_cohort"))
+        if group is None or source_year is None:
+            continue
+        source = cells.get((source_year, link.indicator, link.measure, *group))
+        source_known = known.get((pid, source_year, link.indicator, link.measure, *group))
+        quantity = link.quantity
+        if source is None or source_known is None or source_known.shows(quantity, link.measure):
+            continue
+        if float(source[quantity]) != float(r["denominator"]):
+            continue  # not the same learners in these data: no exact count follows
+        hidden_small = source_known.coded is not None or 0 < float(source[quantity]) < n
+        if source_known.denominator and hidden_small:
+            findings.append(
+                f"{_places([shown, source_known])}: the denominator of {ind_id} ({gtype}={gvalue}) of {pid} "
+                f"{year} is the hidden numerator of {link.indicator} ({group[0]}={group[1]}) of {source_year}: "
+                "with that cell's denominator it gives a hidden count away"
+            )
+        elif quantity == "numerator":
+            source_known.numerator = True
+        else:
+            source_known.value = True
+    return findings
+
+
 def _places(infos: list[Known]) -> str:
     rows: dict[str, list[int]] = defaultdict(list)
     for info in infos:
@@ -676,6 +727,7 @@ def audit_version(folder: Path, *, data_dir: Path, registry: Registry) -> list[s
             truths = _true_cells(data_dir, registry, pid, years)
         except (KeyError, PathwaysError, FileRefused, OSError):
             truths = {}
+        findings.extend(_shared_count_findings(pid, truths, known, n))
         for year in sorted(years):
             if year not in truths:
                 where = _places([k for key, k in known.items() if key[:2] == (pid, year)])

@@ -105,13 +105,16 @@ def postsecondary_completion(ctx: Ctx) -> list[dict]:
     sel = (cred.notna() & (cred != "none")).to_numpy(dtype=bool) & (ps["academic_year"] <= ctx.year).fillna(
         False
     ).to_numpy(dtype=bool)
-    return ctx.rate_rows(
+    rows = ctx.rate_rows(
         "postsecondary_completion",
         grads,
         grads & ctx.mask(ps["lc"].to_numpy()[sel]),
         ctx.groups("postsecondary_completion"),
         note=note,
     )
+    for r in rows:  # its denominator is that cohort's graduates, whom on-time graduation counted
+        r["_cohort"] = float(cohort)
+    return rows
 
 
 def placement(ctx: Ctx) -> list[dict]:

@@ -43,6 +43,8 @@ YEAR_COLUMN = _DICTIONARY.year_columns
 #   _additive: the rows of this group_type add up to the total row, or to part of it (the
 #              concentrators of a cohort: the rest is never published), so subtraction applies (rule 4)
 #   _total: "group_type|group_value" of the total row of an additive block
+#   _cohort: the graduating cohort a row counts, where the catalogue links its denominator to that
+#            cohort's graduates (denominator_from with years_before: cohort)
 ROW_COLUMNS = [
     "indicator_id",
     "measure",
@@ -64,6 +66,7 @@ ROW_COLUMNS = [
     "_parent",
     "_additive",
     "_total",
+    "_cohort",
 ]
 
 
@@ -87,6 +90,7 @@ def row(
     additive: bool = False,
     total: str = "all|all",
     gap=(np.nan, np.nan, None),
+    cohort: float = np.nan,
 ) -> dict:
     return {
         "indicator_id": indicator_id,
@@ -109,6 +113,7 @@ def row(
         "_parent": parent,
         "_additive": additive,
         "_total": total,
+        "_cohort": float(cohort),
     }
 
 
@@ -228,7 +233,11 @@ class Ctx:
     def group_codes(self) -> dict[str, tuple[np.ndarray, list[str]]]:
         """Each learner's groups from their most recent learners.csv row up to Y ("unknown" if none)."""
         frame = self.frames["learners"]
-        latest = frame.sort_values("school_year", kind="stable").drop_duplicates("lc", keep="last")
+        # Sort and deduplicate the two key columns only, then take the group columns of the kept
+        # rows: sorting the whole stacked frame copied every column of every year.
+        keys = frame[["school_year", "lc"]].sort_values("school_year", kind="stable")
+        kept = keys.index[~keys["lc"].duplicated(keep="last").to_numpy()]
+        latest = frame.loc[kept, ["lc", *LEARNER_GROUPS]]
         lc = latest["lc"].to_numpy()
         out = {}
         for col in LEARNER_GROUPS:

@@ -95,10 +95,15 @@ def true_cells(history: History, partnership: Partnership, min_cell_size: int) -
     return pd.DataFrame(rows, columns=ROW_COLUMNS), ctx.group_sizes
 
 
-def compute_year(history: History, partnership: Partnership, min_cell_size: int) -> pd.DataFrame:
-    """Every indicator of year ``history.year`` as a long table, suppressed, trend/goal columns empty."""
+def compute_year(
+    history: History, partnership: Partnership, min_cell_size: int, earlier: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every indicator of year ``history.year`` as a long table, suppressed, trend/goal columns empty.
+
+    ``earlier``: the rows of the years before it that are published beside it (the series from
+    the baseline), so that no denominator of this year gives away a count they hide."""
     table, group_sizes = true_cells(history, partnership, min_cell_size)
-    table = suppress(table, min_cell_size, group_sizes)
+    table = suppress(table, min_cell_size, group_sizes, year=int(history.year), earlier=earlier)
     table["partnership_id"] = partnership.id
     table["school_year"] = int(history.year)
     return conform(table)
@@ -118,7 +123,8 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
         rows = indicator_cache.load(keys[y])
         if rows is None:
             subs = subs or Submissions(data_dir, partnership_id, int(year))
-            rows = compute_year(subs.history(y), partnership, registry.min_cell_size)
+            earlier = pd.concat(frames, ignore_index=True) if frames else None
+            rows = compute_year(subs.history(y), partnership, registry.min_cell_size, earlier)
             indicator_cache.store(keys[y], rows)
         frames.append(rows)
     if not frames:
@@ -140,7 +146,7 @@ def compute_export(
     current = series[series["school_year"] == year] if not series.empty else series
     if current.empty:
         subs = Submissions(Path(data_dir), partnership_id, year)
-        current = compute_year(subs.history(year), partnership, registry.min_cell_size)
+        current = compute_year(subs.history(year), partnership, registry.min_cell_size, series)
     current = current.reset_index(drop=True)
     current = add_trends(current, series, partnership.baseline_year, year)
     current = add_gap_trends(current, series, partnership.baseline_year, year)

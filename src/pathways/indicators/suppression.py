@@ -7,12 +7,16 @@ this module alone decides how each row is shown: ``exact``, as a bound (``at_lea
 ``min_cell_size``, are stated once, in a reader's words, in ``suppression.methods_rules`` of
 ``indicator_catalogue.yml`` (the methods page prints them, :func:`in_words`); this module
 implements them in that order, rule 1 to 3 in :func:`suppress`, rule 4 in :func:`_complementary`
-and rule 5 in :func:`suppress` and :func:`scrub`. What the rules leave to the implementation:
+(within a breakdown) and :func:`_shared_counts` (across tables and years: a denominator that counts
+another figure's hidden numerator), and rule 5 in :func:`suppress` and :func:`scrub`. What the rules
+leave to the implementation:
 
 - the bounds of rule 3 are whole percents, at least ``floor(100 (1 - N/d))%`` (:func:`top_bound`)
   and at most ``ceil(100 N/d)%`` (:func:`bottom_bound`);
 - rule 4 treats a coded rate's numerator as hidden, and knows of a hidden cell only what its
-  reason says (the categories below);
+  reason says (the categories below); across tables it hides the row that shows the shared count
+  (an earlier year is published as it is), except for a sub-population's all-learners link (the
+  graduating concentrators), where the other figure's single row gives way;
 - rule 5 also hides counts of employers, credits or dollars resting on 1..N-1 learners, odds
   ratios with a term x outcome cell below N, and every row whose ``_parent`` is suppressed;
   gaps stay only on exact rows of the learner breakdowns whose total is exact.
@@ -80,7 +84,12 @@ def bottom_bound(denominator: float, n: int) -> float:
 
 
 def suppress(
-    table: pd.DataFrame, min_cell_size: int, group_sizes: dict[tuple[str, str], int] | None = None
+    table: pd.DataFrame,
+    min_cell_size: int,
+    group_sizes: dict[tuple[str, str], int] | None = None,
+    *,
+    year: int | None = None,
+    earlier: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Apply rules 1-5 to a long table with the internal columns; returns a new table.
 
@@ -88,6 +97,8 @@ def suppress(
     gives the learners in grades 9-12 of the year per (group_type, group_value): a learner
     group smaller than N is not shown for any indicator, even one whose own denominator (a
     cohort, former learners) is larger, because the group itself identifies its few members.
+    ``year`` and ``earlier`` (the published rows of the years before it) let rule 4 reach the
+    denominators that count an earlier year's hidden numerator again (:func:`_shared_counts`).
     """
     n = int(min_cell_size)
     t = table.reset_index(drop=True)
@@ -165,8 +176,23 @@ def suppress(
         category=OTHER,
     )
     _inherit(t, cells, ok)
-    _complementary(t, cells, ok)
-    _inherit(t, cells, ok)
+    # Rule 4, first within each breakdown, then across tables. A cell hidden for another table
+    # changes what the breakdowns must hide, so rule 4 starts again from rules 1-3 with it (and
+    # every cell hidden so far for another table): no cell stays hidden that no longer protects one.
+    primary = cells.snapshot()
+    earlier_hidden = _hidden_earlier(earlier) if year is not None else set()
+    linked: dict[int, tuple[str, str]] = {}
+    while True:
+        _complementary(t, cells, ok)
+        _inherit(t, cells, ok)
+        found = _shared_counts(t, cells, ok, year, earlier_hidden)
+        if not found:
+            break
+        linked.update(found)
+        cells.restore(primary)
+        for i, (category, reason) in linked.items():
+            _hide(cells, i, category, reason)
+        _inherit(t, cells, ok)
 
     state = pd.Series(cells.state, index=t.index, dtype=object)
     t["suppressed"] = state.eq("suppressed").to_numpy()
@@ -204,6 +230,12 @@ class _Cells:
         }
         self.kind = t["_kind"].to_numpy(dtype=object)
         self.group_value = t["group_value"].to_numpy(dtype=object)
+
+    def snapshot(self) -> tuple[np.ndarray, ...]:
+        return self.state.copy(), self.reason.copy(), self.category.copy(), self.bound.copy()
+
+    def restore(self, saved: tuple[np.ndarray, ...]) -> None:
+        self.state, self.reason, self.category, self.bound = (a.copy() for a in saved)
 
 
 def _key(frame: pd.DataFrame, measure: pd.Series | None = None) -> pd.Series:
@@ -429,10 +461,93 @@ def _complementary(t: pd.DataFrame, cells: _Cells, ok: np.ndarray) -> None:
                 _hide(cells, i)
 
 
-def _hide(cells: _Cells, i: int) -> None:
+# ------------------------------------------------------------------- rule 4 across tables
+def _hidden_earlier(earlier: pd.DataFrame | None) -> set[tuple]:
+    """(year, indicator, measure, group_type, group_value, quantity) of what earlier years hide:
+    everything of a suppressed row, the numerator of a coded one."""
+    if earlier is None or earlier.empty or "shown_as" not in earlier:
+        return set()
+    out = set()
+    hidden = earlier[earlier["shown_as"].isin(["suppressed", *CODED])]
+    for r in hidden[
+        ["school_year", "indicator_id", "measure", "group_type", "group_value", "shown_as"]
+    ].itertuples(index=False):
+        key = (int(r.school_year), r.indicator_id, r.measure, r.group_type, r.group_value)
+        out.add((*key, "numerator"))
+        if r.shown_as == "suppressed":
+            out.add((*key, "value"))
+    return out
+
+
+def _shared_counts(
+    t: pd.DataFrame, cells: _Cells, ok: np.ndarray, year: int | None, earlier_hidden: set[tuple]
+) -> dict[int, tuple[str, str]]:
+    """Rule 4 across tables: a denominator that counts the learners of another figure's hidden
+    numerator (the catalogue's ``denominator_from``) would give that numerator away, and with it
+    the small count its row hides. The row that shows the denominator is hidden; where only its
+    all-learners row counts the other figure's sub-population (the concentrators of a cohort, whose
+    breakdowns here would add the hidden total up again), the other figure's row is hidden instead:
+    one coded rate rather than a table. Returns the rows to hide, with their category and reason."""
+    from pathways.io.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    position = dict(zip(_key(t), t.index, strict=True))
+    ids, measures = t["indicator_id"].to_numpy(dtype=object), t["measure"].to_numpy(dtype=object)
+    gtypes, gvalues = t["group_type"].to_numpy(dtype=object), t["group_value"].to_numpy(dtype=object)
+    cohorts = t["_cohort"].to_numpy(dtype=float) if "_cohort" in t else np.full(len(t), np.nan)
+    found: dict[int, tuple[str, str]] = {}
+    for ind in catalogue.indicators:
+        link = ind.denominator_from
+        if link is None:
+            continue
+        quantity = link.quantity
+        source = catalogue.get(link.indicator).title
+        for i in np.flatnonzero((ids == ind.id) & (measures == ind.main_measure) & ok):
+            if cells.state[i] == "suppressed":
+                continue
+            group = link.source_group(gtypes[i], gvalues[i])
+            if group is None:
+                continue  # its groups split the sub-population, which the other figure does not
+            if link.years_before == 0:
+                j = position.get(f"{link.indicator}|{link.measure}|{group[0]}|{group[1]}")
+                if j is None or not ok[j] or not _hidden(cells.state[j], quantity):
+                    continue
+                if link.group is not None and cells.state[j] == "suppressed":
+                    continue  # hidden whole: its denominator is not shown, so nothing follows
+                if link.group is None:
+                    found[i] = (
+                        OTHER,
+                        f"suppressed so that a count hidden in {source} cannot be worked out",
+                    )
+                else:  # a bound: the first linked figure names the reason
+                    found.setdefault(
+                        j,
+                        (
+                            GROUP,
+                            f"suppressed: its bound, beside the graduates counted in {ind.title}, would give a small count away",
+                        ),
+                    )
+                continue
+            if year is None:
+                continue
+            source_year = link.source_year(year, cohorts[i])
+            if (source_year, link.indicator, link.measure, *group, quantity) in earlier_hidden:
+                # the earlier year is published as it is: this year's row gives way (the reason names
+                # no year: a reason carries no number but the floor)
+                when = {1: "last year's", "cohort": "its cohort's"}.get(
+                    link.years_before, "an earlier year's"
+                )
+                found[i] = (
+                    OTHER if link.group is None else GROUP,
+                    f"suppressed so that a count hidden in {when} {source} cannot be worked out",
+                )
+    return found
+
+
+def _hide(cells: _Cells, i: int, category: str = COMPLEMENT, reason: str = COMPLEMENTARY) -> None:
     cells.state[i] = "suppressed"
-    cells.category[i] = COMPLEMENT
-    cells.reason[i] = COMPLEMENTARY
+    cells.category[i] = category
+    cells.reason[i] = reason
     cells.bound[i] = np.nan
 
 

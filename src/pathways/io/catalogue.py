@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pathways.io.resources import packaged_yaml
 
@@ -34,6 +35,41 @@ class Suppression(BaseModel):
     methods_intro: str
     methods_rules: tuple[str, ...]
     methods_after: str
+
+
+class SharedCount(BaseModel):
+    """The learners another figure's numerator counts, which this indicator's denominator counts again.
+
+    Suppression hides one wherever the other is hidden, so the figure shown cannot give the
+    hidden one away (rule 4 across tables). ``years_before``: the other figure's year, counted
+    back from this one's, or ``cohort`` for the graduating cohort each row records (``_cohort``).
+    ``measure``: the other figure's row (its rate, whose numerator is shared, or a count, whose
+    value is). ``group``: a sub-population row of the other figure (its concentrators) that only
+    this indicator's all-learners row counts again.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicator: str
+    years_before: Annotated[int, Field(ge=0)] | Literal["cohort"] = 0
+    measure: str = "rate"
+    group: str | None = None
+
+    @property
+    def quantity(self) -> str:
+        """What of the other figure's row is counted again: a rate's numerator, a count's value."""
+        return "numerator" if self.measure == "rate" else "value"
+
+    def source_group(self, group_type: str, group_value: str) -> tuple[str, str] | None:
+        """The other figure's group that a row of this group counts again (None: no row of it does)."""
+        if self.group is None:
+            return group_type, group_value
+        return ("population", self.group) if group_type == "all" else None
+
+    def source_year(self, year: int, cohort: float | None = None) -> int | None:
+        """The other figure's year for a row of ``year`` (``cohort``: the cohort that row records)."""
+        if self.years_before != "cohort":
+            return int(year) - self.years_before
+        return None if cohort is None or math.isnan(float(cohort)) else int(cohort)
 
 
 class Indicator(BaseModel):
@@ -71,6 +107,7 @@ class Indicator(BaseModel):
     # the direction a partnership's goal moves the figure: every indicator of the catalogue counts
     # something a partnership wants more of, so a goal asks for at least its target
     better: Literal["higher", "lower"] = "higher"
+    denominator_from: SharedCount | None = None
 
     def is_submitted(self, available: dict[str, set[str]]) -> bool:
         """Whether the files (and optional columns) this indicator reads were submitted.
@@ -116,6 +153,9 @@ class Catalogue(BaseModel):
                 )
             if ind.overview is not None and ind.unit != "rate":
                 raise ValueError(f"{ind.id}: the overview's key figures are rates")
+            shared = ind.denominator_from
+            if shared is not None and (shared.indicator not in ids or shared.indicator == ind.id):
+                raise ValueError(f"{ind.id}: denominator_from names no other indicator of the catalogue")
         for name, groups in self.group_sets.items():
             if not set(groups) <= set(self.display_order):
                 raise ValueError(f"group set {name}: breakdowns missing from display_order")

@@ -447,28 +447,62 @@ def _ragged_rows(path: Path | None, text: str, width: int, exact: bool = False) 
     return bad
 
 
+_TRUE_SET = pa.array(sorted(TRUE_SPELLINGS))
+_FALSE_SET = pa.array(sorted(FALSE_SPELLINGS))
+# A blank cell is valid text of every type: the same pattern with the value made optional lets
+# one Arrow regex pass say "blank or of the type".
+_BLANK_OR = {"int": _INT_RE, "float": _FLOAT_RE, "date": _DATE_RE}
+
+
+def _strings(text: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow strings under a text column (no copy for the reader's Arrow-backed columns)."""
+    return pa.array(text, type=pa.string(), from_pandas=True)
+
+
+def _bool_flags(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(is a spelling of true, is a spelling of false) per cell, in any letter case."""
+    lowered = pc.utf8_lower(_strings(text))
+    return tuple(
+        pc.is_in(lowered, value_set=spellings).to_numpy(zero_copy_only=False)
+        for spellings in (_TRUE_SET, _FALSE_SET)
+    )
+
+
+def _not_bool(text: pd.Series, is_true: np.ndarray, is_false: np.ndarray) -> np.ndarray:
+    """Filled cells that spell neither true nor false."""
+    return ~(is_true | is_false) & (text != "").to_numpy(bool)
+
+
+def _booleans(is_true: np.ndarray, is_false: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.BooleanArray(is_true, ~(is_true | is_false)), index=index)
+
+
 def parse_bool(series: pd.Series) -> pd.Series:
-    lowered = series.str.lower()
-    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-    out[lowered.isin(TRUE_SPELLINGS)] = True
-    out[lowered.isin(FALSE_SPELLINGS)] = False
-    return out
+    """True, False, or missing where the text is blank or no spelling of either."""
+    return _booleans(*_bool_flags(series), series.index)
+
+
+def _blank_or_of_type(text: pd.Series, column_type: str) -> np.ndarray:
+    pattern = _BLANK_OR[column_type].pattern
+    optional = f"^({pattern[1:-1]})?$"
+    return pc.match_substring_regex(_strings(text), optional).to_numpy(zero_copy_only=False)
 
 
 def invalid_mask(series: pd.Series, column_type: str) -> pd.Series:
     """True where a non-blank text value is not of ``column_type``."""
-    filled = series != ""
-    if column_type == "int":
-        ok = series.str.match(_INT_RE)
-    elif column_type == "float":
-        ok = series.str.match(_FLOAT_RE)
-    elif column_type == "bool":
-        ok = series.str.lower().isin(TRUE_SPELLINGS | FALSE_SPELLINGS)
+    if column_type == "bool":
+        bad = _not_bool(series, *_bool_flags(series))
+    elif column_type in ("int", "float"):
+        bad = ~_blank_or_of_type(series, column_type)
     elif column_type == "date":
-        ok = series.str.match(_DATE_RE) & pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
+        # The pattern admits 2023-02-30; the calendar does not.
+        bad = ~_blank_or_of_type(series, column_type) | (
+            (series != "").to_numpy(bool)
+            & pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").isna().to_numpy(bool)
+        )
     else:
-        return pd.Series(False, index=series.index)
-    return filled & ~ok
+        bad = np.zeros(len(series), dtype=bool)
+    return pd.Series(bad, index=series.index)
 
 
 def coerce(raw: RawTable) -> pd.DataFrame:
@@ -476,29 +510,30 @@ def coerce(raw: RawTable) -> pd.DataFrame:
     out = {}
     for col in raw.spec.columns:
         text = raw.frame[col.name] if col.name in raw.frame.columns else pd.Series("", index=raw.frame.index)
-        bad = invalid_mask(text, col.type)
-        if bad.any():
-            raise DataError(f"{raw.path.name}: column {col.name} has values that are not {col.type}")
-        out[col.name] = _convert(text, col.type)
-        if (
-            col.type in ("int", "float")
-            and np.isinf(out[col.name].to_numpy(dtype="float64", na_value=np.nan)).any()
-        ):
-            raise DataError(f"{raw.path.name}: column {col.name} has a number too large to be finite")
+        out[col.name] = _typed(raw.path, col.name, text, col.type)
     return pd.DataFrame(out, index=raw.frame.index).reset_index(drop=True)
 
 
-def _convert(text: pd.Series, column_type: str) -> pd.Series:
-    blank = text == ""
+def _typed(path: Path, name: str, text: pd.Series, column_type: str) -> pd.Series:
+    """One column converted to its type, or :class:`DataError` for a value that is not of it."""
+
+    def refuse(what: str) -> DataError:
+        return DataError(f"{path.name}: column {name} {what}")
+
     if column_type == "bool":
-        return parse_bool(text)
-    if column_type == "int":
+        # One lower-casing pass serves both the check and the conversion.
+        is_true, is_false = _bool_flags(text)
+        if _not_bool(text, is_true, is_false).any():
+            raise refuse("has values that are not bool")
+        return _booleans(is_true, is_false, text.index)
+    if invalid_mask(text, column_type).any():
+        raise refuse(f"has values that are not {column_type}")
+    blank = text == ""
+    if column_type in ("int", "float"):
         number = to_number(text.mask(blank))
-        if np.isinf(number).any():  # coerce refuses it; Int64 cannot hold it
-            return number
-        return number.round().astype("Int64")
-    if column_type == "float":
-        return to_number(text.mask(blank))
+        if np.isinf(number.to_numpy()).any():  # Int64 cannot hold it, and no count or wage is infinite
+            raise refuse("has a number too large to be finite")
+        return number.round().astype("Int64") if column_type == "int" else number
     if column_type == "date":
         return pd.to_datetime(text.mask(blank), format="%Y-%m-%d", errors="coerce")
     return text.astype("string").mask(blank, pd.NA)
