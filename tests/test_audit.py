@@ -365,7 +365,7 @@ def test_a_denominator_that_gives_a_hidden_numerator_away_is_caught(published, m
         return folder
 
     assert audit_version(version("shared-safe"), data_dir=data, registry=registry) == []
-    monkeypatch.setattr(suppression, "_shared_counts", lambda *args: False)
+    monkeypatch.setattr(suppression, "_shared_counts", lambda *args, **kwargs: {})
     findings = audit_version(version("shared-leaky"), data_dir=data, registry=registry)
     for leak in (
         # same year: a coded participation rate and the high-demand denominator beside it

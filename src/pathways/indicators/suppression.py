@@ -181,18 +181,32 @@ def suppress(
     # every cell hidden so far for another table): no cell stays hidden that no longer protects one.
     primary = cells.snapshot()
     earlier_hidden = _hidden_earlier(earlier) if year is not None else set()
-    linked: dict[int, tuple[str, str]] = {}
-    while True:
-        _complementary(t, cells, ok)
-        _inherit(t, cells, ok)
-        found = _shared_counts(t, cells, ok, year, earlier_hidden)
-        if not found:
-            break
-        linked.update(found)
+
+    def settle(links: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
+        """Rule 4 from rules 1-3 with ``links`` hidden; the rows another table then asks to hide."""
         cells.restore(primary)
-        for i, (category, reason) in linked.items():
+        for i, (category, reason) in links.items():
             _hide(cells, i, category, reason)
         _inherit(t, cells, ok)
+        _complementary(t, cells, ok)
+        _inherit(t, cells, ok)
+        return _shared_counts(t, cells, ok, year, earlier_hidden)
+
+    linked: dict[int, tuple[str, str]] = {}
+    found = settle(linked)
+    while found:
+        linked.update(found)
+        found = settle(linked)
+    # A row hidden on the way for a count that the other table shows in the end is shown again
+    # where the rules hold without it (the concentrators' bound, hidden for its own sake, stays).
+    needed = _shared_counts(t, cells, ok, year, earlier_hidden, hidden_too=True)
+    stale = [i for i, (category, _) in linked.items() if category == OTHER and i not in needed]
+    if stale:
+        for i in stale:
+            trial = {k: v for k, v in linked.items() if k != i}
+            if not settle(trial):
+                linked = trial
+        settle(linked)
 
     state = pd.Series(cells.state, index=t.index, dtype=object)
     t["suppressed"] = state.eq("suppressed").to_numpy()
@@ -480,14 +494,21 @@ def _hidden_earlier(earlier: pd.DataFrame | None) -> set[tuple]:
 
 
 def _shared_counts(
-    t: pd.DataFrame, cells: _Cells, ok: np.ndarray, year: int | None, earlier_hidden: set[tuple]
+    t: pd.DataFrame,
+    cells: _Cells,
+    ok: np.ndarray,
+    year: int | None,
+    earlier_hidden: set[tuple],
+    *,
+    hidden_too: bool = False,
 ) -> dict[int, tuple[str, str]]:
     """Rule 4 across tables: a denominator that counts the learners of another figure's hidden
     numerator (the catalogue's ``denominator_from``) would give that numerator away, and with it
     the small count its row hides. The row that shows the denominator is hidden; where only its
     all-learners row counts the other figure's sub-population (the concentrators of a cohort, whose
     breakdowns here would add the hidden total up again), the other figure's row is hidden instead:
-    one coded rate rather than a table. Returns the rows to hide, with their category and reason."""
+    one coded rate rather than a table. Returns the rows to hide, with their category and reason
+    (``hidden_too``: also the rows already hidden whose other figure hides the count)."""
     from pathways.io.catalogue import load_catalogue
 
     catalogue = load_catalogue()
@@ -503,7 +524,7 @@ def _shared_counts(
         quantity = link.quantity
         source = catalogue.get(link.indicator).title
         for i in np.flatnonzero((ids == ind.id) & (measures == ind.main_measure) & ok):
-            if cells.state[i] == "suppressed":
+            if cells.state[i] == "suppressed" and not hidden_too:
                 continue
             group = link.source_group(gtypes[i], gvalues[i])
             if group is None:
