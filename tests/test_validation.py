@@ -188,6 +188,19 @@ def test_row_count_change_is_a_warning(good: Path, tmp_path: Path) -> None:
     assert "row_count_change" in {w.check for w in result.warnings}
 
 
+def test_a_file_left_out_this_year_is_a_warning_unless_it_is_required(good: Path, tmp_path: Path) -> None:
+    """An optional file sent last year and not this year reads "not submitted" (a warning); a required
+    one is refused as missing, with no warning beside the refusal that says otherwise."""
+    root = _variant(good, tmp_path / "o", corpus._remove("employer_activity"))
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed
+    assert [w.file for w in result.warnings if w.check == "file_not_submitted"] == ["employer_activity.csv"]
+    root = _variant(good, tmp_path / "r", corpus._remove("learners"))
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert [f.check for f in result.failures if f.file == "learners.csv"] == ["required_file"]
+    assert not [w for w in result.warnings if w.file == "learners.csv"]
+
+
 def test_clerk_folder_without_history_skips_cross_year_checks(good: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -370,6 +370,8 @@ def _row_change_warnings(
             continue
         before = _count_records(before_path)
         if spec.filename not in files and entry_kind(folder / spec.filename) == "missing":
+            if spec.required:
+                continue  # refused as missing already: a warning that it reads "not submitted" would contradict it
             out.append(
                 Finding(
                     spec.filename,
