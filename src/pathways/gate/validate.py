@@ -9,6 +9,7 @@ before they are written as Data Docs.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -31,11 +32,14 @@ from pathways.gate.screen import build_screen, screen_frame
 from pathways.io.dictionary import load_dictionary
 from pathways.io.paths import check_year, entry_kind, read_regular_file
 from pathways.io.submission import (
+    DataError,
     FileRefused,
     RawTable,
     list_folder,
     parse_text_cells,
     read_raw,
+    read_typed,
+    typed,
     year_folders,
 )
 
@@ -56,6 +60,8 @@ ROW_CHANGE_WARN = 0.5  # a file's row count moved more than 50% from the prior y
 ROW_CHANGE_MIN_ROWS = 20  # ... when the prior year had at least this many rows
 UNKNOWN_SHARE_WARN = 0.2  # more than 20% of a demographic column unknown or blank
 UNKNOWN_SHARE_MIN_ROWS = 20
+# What typing a file the gate refuses may raise (a count too large for Int64 is a TypeError).
+_UNTYPABLE = (DataError, TypeError, ValueError, OverflowError)
 
 
 # --------------------------------------------------------------------------- GX plumbing
@@ -238,12 +244,32 @@ def _refusal_finding(exc: FileRefused) -> Finding:
 # --------------------------------------------------------------------------- history helpers
 
 
+def _earlier_values(
+    path: Path, spec, column: str, where: tuple[str, tuple[str, ...]] | None = None
+) -> pd.Index | None:
+    """Distinct values of one column of an earlier year's file (``None`` when unreadable), of
+    the rows whose ``where[0]`` column is one of ``where[1]`` when given.
+
+    The whole file is read and typed, as the engine will read it in a run: a file read once
+    serves both. A file the reader refuses (an earlier year that did not pass) is read as
+    leniently as it can be, column by column."""
+    try:
+        frame = read_typed(path, spec).frame
+    except (FileRefused, *_UNTYPABLE):
+        st = path.stat()
+        return _key_column(str(path), st.st_size, st.st_mtime_ns, column, where)
+    values = frame[column]
+    if where:
+        values = values[frame[where[0]].isin(where[1]).to_numpy(bool)]
+    # The dtype of the text reader's columns, so that keys of both kinds of read stack alike.
+    return pd.Index(values.dropna().unique().astype(pd.StringDtype("pyarrow", na_value=float("nan"))))
+
+
 @cache
 def _key_column(
     path: str, size: int, mtime_ns: int, column: str, where: tuple[str, tuple[str, ...]] | None = None
 ) -> pd.Index | None:
-    """Distinct values of one column of an earlier year's file (``None`` when unreadable), of
-    the rows whose ``where[0]`` column is one of ``where[1]`` when given."""
+    """:func:`_earlier_values` of a file the reader refuses, from its text alone."""
     try:
         data = read_regular_file(Path(path))
         text_head = data.split(b"\n", 1)[0].decode("utf-8-sig")
@@ -289,10 +315,10 @@ def _earlier_keys(history_dir: Path, year: int) -> dict[tuple, pd.Index]:
             continue
         for key, once in targets.items():
             file, column, where = once if once else (*key, None)
-            path = history_dir / str(y) / dictionary.file(file).filename
+            spec = dictionary.file(file)
+            path = history_dir / str(y) / spec.filename
             if entry_kind(path) == "file":
-                st = path.stat()
-                keys = _key_column(str(path), st.st_size, st.st_mtime_ns, column, where)
+                keys = _earlier_values(path, spec, column, where)
                 if keys is not None:
                     out[key] = out.get(key, pd.Index([])).append(keys)
     return out
@@ -463,6 +489,10 @@ def validate_submission(
             continue
         files[spec.filename] = raw.n_rows
         frame = prepare(raw)
+        # Kept for the engine, which then does not read the file again; a value its type cannot
+        # hold keeps nothing (the suite below says where).
+        with contextlib.suppress(*_UNTYPABLE):
+            typed(raw)
         raw.frame = pd.DataFrame()  # the text copy is no longer needed: free it before GX runs
         warnings.extend(_warnings_for_file(raw, frame))
         result = _validate_frame(name, frame, year, detailed=docs_dir is not None)

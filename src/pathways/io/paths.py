@@ -66,6 +66,19 @@ def entry_kind(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else "special"
 
 
+def file_identity(path: Path) -> tuple[int, ...] | None:
+    """What a regular file is now (device, inode, size, modification and change times), or
+    ``None`` for anything else. Saving, replacing or editing a file changes it; ``touch -d`` can
+    turn the modification time back but not the change time."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 _KIND_WORDS = {"symlink": "a link (symlink)", "directory": "a folder", "special": "not an ordinary file"}
 
 

@@ -21,6 +21,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from pathways.io.paths import (
     check_partnership_id,
     check_year,
     entry_kind,
+    file_identity,
     is_year_text,
     read_regular_file,
     submission_dir,
@@ -77,6 +79,8 @@ class RawTable:
     # The spreadsheet row of each record (header = row 1) when blank lines sit between
     # records; None when records are rows 2, 3, ... in order.
     row_numbers: np.ndarray | None = None
+    # What the file was when it was read (pathways.io.paths.file_identity), before the read.
+    identity: tuple[int, ...] | None = None
 
     @property
     def n_rows(self) -> int:
@@ -91,6 +95,7 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
     present, personal data, repeated names), and only then the cells.
     """
     path = Path(path)
+    identity = file_identity(path)  # before the read: a file changed meanwhile is not taken for this one
     data = _read_bytes(path)
     if not data.strip():
         raise FileRefused(
@@ -166,7 +171,12 @@ def read_raw(path: Path, spec: FileSpec) -> RawTable:
         )
     extra = [c for c in frame.columns if c not in spec.column_names]
     return RawTable(
-        path=path, spec=spec, frame=frame, extra_columns=extra, row_numbers=_record_rows(text, len(frame))
+        path=path,
+        spec=spec,
+        frame=frame,
+        extra_columns=extra,
+        row_numbers=_record_rows(text, len(frame)),
+        identity=identity,
     )
 
 
@@ -352,10 +362,10 @@ def _record_rows(text: str, n_records: int) -> np.ndarray | None:
 
 
 def parse_text_cells(
-    source: bytes | str, width: int, columns: list[int] | None = None, *, check_length: bool = False
+    source: bytes, width: int, columns: list[int] | None = None, *, check_length: bool = False
 ) -> pd.DataFrame:
     """Every cell (of the ``columns`` at these positions, or all) as stripped text, blank = "",
-    parsed by Arrow's multi-threaded CSV reader from the bytes after the header or a file path.
+    parsed by Arrow's multi-threaded CSV reader from the bytes after the header.
 
     ``check_length`` raises :class:`_CellTooLong` for a cell over the dictionary's limit, found
     on the Arrow columns before anything is copied into pandas.
@@ -363,9 +373,11 @@ def parse_text_cells(
     names = [f"c{i}" for i in range(width)]
     kept = names if columns is None else [names[i] for i in columns]
     table = pa_csv.read_csv(
-        io.BytesIO(source) if isinstance(source, bytes) else source,
+        io.BytesIO(source),
         read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        # Only a quoted cell can hold a line break; without any quote character Arrow may split
+        # the file at every newline, which parses it about twice as fast (measured at 1M learners).
+        parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in source),
         convert_options=pa_csv.ConvertOptions(
             include_columns=kept,
             column_types=dict.fromkeys(kept, pa.string()),
@@ -557,6 +569,71 @@ def read_table(path: Path, spec: FileSpec) -> pd.DataFrame:
     return coerce(read_raw(path, spec))
 
 
+# ---------------------------------------------------------------- each file read once per process
+# A cold `pathways indicators` gates every year up to Y, looks up the keys of earlier years for
+# each, then computes from the same files; without this a million-learner file was parsed three
+# times in one process. The gate hands what it read to typed(); the engine and the gate's
+# cross-year lookups ask read_typed(), which reads only what no one has. Entries are keyed by
+# the file's path and identity (paths.file_identity), so a file saved again, replaced or edited
+# is read again. Only the files of one partnership folder (<data>/<partnership>/<year>/<file>)
+# are kept: a long-lived worker that goes through many partnerships holds one partnership's
+# frames at a time, as the engine would. Memory of this process only; nothing is written.
+
+
+@dataclass(frozen=True)
+class TypedTable:
+    """A file's typed frame (:func:`pathways.io.submission.coerce`) and its contract columns
+    that hold at least one value."""
+
+    frame: pd.DataFrame
+    filled: frozenset[str]
+
+
+_entries: dict[tuple, TypedTable] = {}
+_folder: str | None = None  # the partnership folder whose files _entries holds
+
+
+def _key(path: Path, identity: tuple[int, ...]) -> tuple:
+    return (os.path.abspath(path), *identity)
+
+
+def _store(path: Path, identity: tuple[int, ...], table: TypedTable) -> None:
+    global _folder
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+    if folder != _folder:
+        _entries.clear()
+        _folder = folder
+    _entries[_key(path, identity)] = table
+
+
+def typed(raw: RawTable) -> TypedTable:
+    """Type a file read as text (:class:`pathways.io.submission.DataError` on a value that does
+    not convert) and keep it for the rest of the process."""
+    frame = coerce(raw)
+    table = TypedTable(frame, frozenset(c for c in raw.spec.column_names if frame[c].notna().any()))
+    if raw.identity is not None:
+        _store(raw.path, raw.identity, table)
+    return table
+
+
+def read_typed(path: Path, spec: FileSpec) -> TypedTable:
+    """The typed file at ``path``: from memory when this process already read it as it is now,
+    else read (:class:`pathways.io.submission.FileRefused` when it cannot be read safely)."""
+    identity = file_identity(path)
+    if identity is not None:
+        found = _entries.get(_key(path, identity))
+        if found is not None:
+            return found
+    return typed(read_raw(path, spec))
+
+
+def forget() -> None:
+    """Drop every kept frame (tests; a process that is done with its partnership)."""
+    global _folder
+    _entries.clear()
+    _folder = None
+
+
 def submitted_years(data_dir: Path, partnership_id: str) -> list[int]:
     return year_folders(Path(data_dir) / check_partnership_id(partnership_id))
 
@@ -649,7 +726,8 @@ class Submissions:
     """Each year's files of one partnership up to ``up_to``, read and typed once.
 
     :meth:`history` stacks them into the :class:`History` of any of those years, so a
-    series of years reads every file only once.
+    series of years reads every file only once; a file the gate of this process has read
+    already is not read again (:func:`read_typed`).
     """
 
     def __init__(self, data_dir: Path, partnership_id: str, up_to: int):
@@ -665,11 +743,9 @@ class Submissions:
                 path = folder / spec.filename
                 if entry_kind(path) == "missing":
                     continue
-                raw = read_raw(path, spec)
-                self.tables[y][name] = coerce(raw)
-                self.filled[y][name] = {
-                    c for c in spec.column_names if c in raw.frame and (raw.frame[c] != "").any()
-                }
+                table = read_typed(path, spec)
+                self.tables[y][name] = table.frame
+                self.filled[y][name] = set(table.filled)
         self.codes = self._learner_codes()
 
     def _learner_codes(self) -> dict[int, dict[str, np.ndarray]]:
@@ -712,15 +788,19 @@ __all__ = [
     "History",
     "RawTable",
     "Submissions",
+    "TypedTable",
     "coerce",
+    "forget",
     "invalid_mask",
     "load_history",
     "parse_bool",
     "parse_text_cells",
     "read_raw",
     "read_table",
+    "read_typed",
     "submission_digest",
     "submitted_years",
     "to_number",
+    "typed",
     "year_folders",
 ]
