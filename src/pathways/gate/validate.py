@@ -247,7 +247,7 @@ def _refusal_finding(exc: FileRefused) -> Finding:
 def _earlier_values(
     path: Path, spec, column: str, where: tuple[str, tuple[str, ...]] | None = None
 ) -> pd.Index | None:
-    """Distinct values of one column of an earlier year's file (``None`` when unreadable), of
+    """The values of one column of an earlier year's file (``None`` when unreadable), of
     the rows whose ``where[0]`` column is one of ``where[1]`` when given.
 
     The whole file is read and typed, as the engine will read it in a run: a file read once
@@ -262,7 +262,8 @@ def _earlier_values(
     if where:
         values = values[frame[where[0]].isin(where[1]).to_numpy(bool)]
     # The dtype of the text reader's columns, so that keys of both kinds of read stack alike.
-    return pd.Index(values.dropna().unique().astype(pd.StringDtype("pyarrow", na_value=float("nan"))))
+    # Not made distinct: the lookup's hash table does that, and a second pass would cost as much.
+    return pd.Index(values.dropna().astype(pd.StringDtype("pyarrow", na_value=float("nan"))))
 
 
 @cache
@@ -296,7 +297,7 @@ def _key_column(
         values = cells.iloc[:, 0]
         if where:
             values = values[cells.iloc[:, 1].isin(where[1]).to_numpy(bool)]
-        return pd.Index(values[values != ""].unique())
+        return pd.Index(values[values != ""])
     except (UnicodeDecodeError, ValueError, csv.Error, pd.errors.ParserError, OSError):
         return None
 
