@@ -119,6 +119,19 @@ def test_the_reader_refuses_what_it_cannot_hold_as_a_finite_number(tmp_path):
         coerce(read_raw(path, spec))
 
 
+def test_the_reader_names_the_first_column_in_contract_order_that_does_not_convert(tmp_path):
+    # The columns are typed side by side; the message must still name the first bad column.
+    spec = load_dictionary().file("learners")
+    rows = corpus.good_rows(2024)["learners"]
+    rows[1]["grade_level"] = "ninth"
+    rows[2]["has_icap"] = "maybe"  # the last column, and the quicker one to check
+    path = tmp_path / "learners.csv"
+    path.write_text(corpus.to_csv(rows), encoding="utf-8")
+    for _ in range(20):
+        with pytest.raises(DataError, match="^learners.csv: column grade_level has values that are not int$"):
+            coerce(read_raw(path, spec))
+
+
 def test_the_templates_readme_states_the_limits(repo):
     text = (repo / "data_templates" / "README.md").read_text(encoding="utf-8")
     assert f"A cell holds at most {load_dictionary().limits.max_cell_characters} characters." in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import multiprocessing
+import os
 
 import pandas as pd
 import pytest
@@ -111,3 +113,19 @@ def test_record_rows_count_blank_lines_like_a_spreadsheet(tmp_path, text, rows):
     records = len(_parse_text_cells_pandas(tmp_path / "x.csv", text, headers))
     found = _record_rows(text, records)
     assert (None if found is None else found.tolist()) == rows
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_process_reads_after_its_parent_did(tmp_path):
+    # The columns are trimmed on a thread pool; a forked child has none of its parent's threads
+    # and must start its own pool, not wait forever on the parent's.
+    text = b"a,b\n x ,y\n"
+    assert parse_text_cells(text, 2).iloc[0].tolist() == ["x", "y"]  # the parent's pool exists now
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        cells = pool.apply_async(_first_row, (text,)).get(timeout=30)
+    assert cells == ["x", "y"]
+
+
+def _first_row(text: bytes) -> list[str]:
+    return parse_text_cells(text, 2).iloc[0].tolist()

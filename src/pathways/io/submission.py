@@ -23,7 +23,9 @@ import hashlib
 import io
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -361,6 +363,24 @@ def _record_rows(text: str, n_records: int) -> np.ndarray | None:
     return None if in_order or len(rows) != n_records else rows
 
 
+@cache
+def _column_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="columns")
+
+
+# A forked process (a pool worker, a forked kernel) has none of its parent's threads: it
+# starts its own pool rather than wait on one whose threads do not exist there.
+os.register_at_fork(after_in_child=_column_pool.cache_clear)
+
+
+def _trimmed(column: pa.ChunkedArray, limit: int | None) -> tuple[pa.ChunkedArray, int | None]:
+    """A column with each cell's surrounding whitespace removed, and its longest cell's length
+    in characters when ``limit`` asks for it (None for an empty column)."""
+    column = pc.utf8_trim_whitespace(column)
+    longest = pc.max(pc.utf8_length(column)).as_py() if limit is not None and len(column) else None
+    return column, longest
+
+
 def parse_text_cells(
     source: bytes, width: int, columns: list[int] | None = None, *, check_length: bool = False
 ) -> pd.DataFrame:
@@ -385,16 +405,16 @@ def parse_text_cells(
             quoted_strings_can_be_null=False,
         ),
     )
-    table = pa.table({n: pc.utf8_trim_whitespace(table[n]) for n in kept})
-    if check_length:
-        limit = load_dictionary().limits.max_cell_characters
-        for i, n in enumerate(kept):
-            if table.num_rows and pc.max(pc.utf8_length(table[n])).as_py() > limit:
-                long = pc.greater(pc.utf8_length(table[n]), limit)
-                records = pc.indices_nonzero(
-                    long.combine_chunks() if isinstance(long, pa.ChunkedArray) else long
-                )
-                raise _CellTooLong(i, records[:5].to_pylist(), len(records), table.num_rows)
+    limit = load_dictionary().limits.max_cell_characters if check_length else None
+    # Arrow's compute functions run one column on one core and release the GIL: trimming the
+    # columns side by side halves that step on two cores (0.6 s of each 1M-learner year read).
+    trimmed = list(_column_pool().map(lambda n: _trimmed(table[n], limit), kept))
+    for i, (_, longest) in enumerate(trimmed):
+        if longest is not None and longest > limit:
+            long = pc.greater(pc.utf8_length(trimmed[i][0]), limit)
+            records = pc.indices_nonzero(long.combine_chunks() if isinstance(long, pa.ChunkedArray) else long)
+            raise _CellTooLong(i, records[:5].to_pylist(), len(records), table.num_rows)
+    table = pa.table({n: column for n, (column, _) in zip(kept, trimmed, strict=True)})
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
 
 
@@ -519,10 +539,17 @@ def invalid_mask(series: pd.Series, column_type: str) -> pd.Series:
 
 def coerce(raw: RawTable) -> pd.DataFrame:
     """Typed frame with the contract's columns (absent optional columns as all-missing)."""
-    out = {}
-    for col in raw.spec.columns:
-        text = raw.frame[col.name] if col.name in raw.frame.columns else pd.Series("", index=raw.frame.index)
-        out[col.name] = _typed(raw.path, col.name, text, col.type)
+    columns = raw.spec.columns
+    texts = [
+        raw.frame[col.name] if col.name in raw.frame.columns else pd.Series("", index=raw.frame.index)
+        for col in columns
+    ]
+    # Side by side like the trimming (Arrow's parts release the GIL); the results come back in
+    # the contract's column order, so the first column that does not convert is the one named.
+    typed_columns = _column_pool().map(
+        lambda col, text: _typed(raw.path, col.name, text, col.type), columns, texts
+    )
+    out = {col.name: series for col, series in zip(columns, typed_columns, strict=True)}
     return pd.DataFrame(out, index=raw.frame.index).reset_index(drop=True)
 
 
