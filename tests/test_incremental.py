@@ -100,3 +100,36 @@ def test_a_change_reruns_exactly_the_notebooks_whose_code_it_touches(package_cop
         fh.write("\n")
     again_report, again_plain = digests()
     assert again_report != changed_report and again_plain != changed_plain  # data files: read at run time
+
+
+def test_jobs_go_out_by_year_then_longest_notebook_first():
+    from types import SimpleNamespace
+
+    from pathways.pipeline.run import in_submission_order
+
+    def job(year, notebook):
+        return SimpleNamespace(year=year, notebook=notebook, key=f"p/{year}/{notebook}")
+
+    def entry(notebook, seconds, status="ok"):
+        return {"notebook": notebook, "seconds": seconds, "status": status}
+
+    manifest = {
+        "jobs": {
+            # a brief that once paid for importing Great Expectations is still a short notebook
+            "a": entry("brief", 2.0),
+            "b": entry("brief", 8.0),
+            "c": entry("brief", 2.2),
+            "d": entry("report", 5.0),
+            "e": entry("closer_look", 3.5),
+            "f": entry("closer_look", 60.0, status="failed"),  # a timeout says nothing of its length
+        }
+    }
+    todo = [
+        job(2024, "brief"),
+        job(2024, "closer_look"),
+        job(2023, "brief"),
+        job(2024, "report"),
+        job(2024, "new"),
+    ]
+    order = [(j.year, j.notebook) for j in in_submission_order(todo, manifest)]
+    assert order == [(2023, "brief"), (2024, "new"), (2024, "report"), (2024, "closer_look"), (2024, "brief")]

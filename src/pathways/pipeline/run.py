@@ -20,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import shutil
+import statistics
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -604,8 +606,7 @@ def run(
                             },
                         )
                     )
-                # Earliest years first: later reports then find the years they show already cached.
-                todo.sort(key=lambda j: (j.year or 0, j.key))
+                todo = in_submission_order(todo, manifest)
                 futures = {pool.submit(execute_job, job, timeout_s): job for job in todo}
                 try:
                     for future in as_completed(futures):
@@ -631,6 +632,25 @@ def run(
                     raise
     summary.results.sort(key=lambda r: r.key)
     return summary
+
+
+def in_submission_order(todo: list[Job], manifest: dict) -> list[Job]:
+    """Earliest years first: later reports then find the years they show already cached. Within
+    a year the longest notebook first, so that it does not start last and keep the run waiting
+    on it alone (a notebook never run counts as longest)."""
+    typical_s = _typical_seconds(manifest)
+    return sorted(todo, key=lambda j: (j.year or 0, -typical_s.get(j.notebook, math.inf), j.key))
+
+
+def _typical_seconds(manifest: dict) -> dict[str, float]:
+    """Each notebook's median seconds over its jobs in the manifest: the notebook's own length.
+    (One job's last seconds is not: the first jobs of a worker also pay for importing Great
+    Expectations and gating the year.)"""
+    seconds: dict[str, list[float]] = {}
+    for entry in manifest["jobs"].values():
+        if entry.get("status") == "ok" and entry.get("seconds"):
+            seconds.setdefault(entry["notebook"], []).append(float(entry["seconds"]))
+    return {name: statistics.median(values) for name, values in seconds.items()}
 
 
 def print_summary(summary: RunSummary) -> None:
