@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pathways.io import submission
 from pathways.io.dictionary import load_dictionary
 from pathways.io.submission import (
     _parse_text_cells_pandas,
@@ -116,9 +117,10 @@ def test_record_rows_count_blank_lines_like_a_spreadsheet(tmp_path, text, rows):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
-def test_a_forked_process_reads_after_its_parent_did(tmp_path):
-    # The columns are trimmed on a thread pool; a forked child has none of its parent's threads
-    # and must start its own pool, not wait forever on the parent's.
+def test_a_forked_process_reads_after_its_parent_did(monkeypatch):
+    # A large file's columns are trimmed on a thread pool; a forked child has none of its
+    # parent's threads and must start its own pool, not wait forever on the parent's.
+    monkeypatch.setattr(submission, "ROWS_FOR_THREADS", 0)  # the pool for this small file too
     text = b"a,b\n x ,y\n"
     assert parse_text_cells(text, 2).iloc[0].tolist() == ["x", "y"]  # the parent's pool exists now
     context = multiprocessing.get_context("fork")
