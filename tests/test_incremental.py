@@ -122,6 +122,8 @@ def test_jobs_go_out_by_year_then_longest_notebook_first():
             "d": entry("report", 5.0),
             "e": entry("closer_look", 3.5),
             "f": entry("closer_look", 60.0, status="failed"),  # a timeout says nothing of its length
+            "g": {"status": "ok", "seconds": 9.0},  # an entry of an older manifest, without its notebook
+            "h": entry("brief", "9"),
         }
     }
     todo = [

@@ -648,8 +648,9 @@ def _typical_seconds(manifest: dict) -> dict[str, float]:
     Expectations and gating the year.)"""
     seconds: dict[str, list[float]] = {}
     for entry in manifest["jobs"].values():
-        if entry.get("status") == "ok" and entry.get("seconds"):
-            seconds.setdefault(entry["notebook"], []).append(float(entry["seconds"]))
+        notebook, job_s = entry.get("notebook"), entry.get("seconds")
+        if entry.get("status") == "ok" and notebook and isinstance(job_s, int | float) and job_s > 0:
+            seconds.setdefault(notebook, []).append(float(job_s))
     return {name: statistics.median(values) for name, values in seconds.items()}
 
 
