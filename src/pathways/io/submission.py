@@ -434,7 +434,8 @@ def parse_text_cells(
     )
     limit = load_dictionary().limits.max_cell_characters if check_length else None
     # Arrow's compute functions run one column on one core and release the GIL: trimming the
-    # columns side by side halves that step on two cores (0.6 s of each 1M-learner year read).
+    # columns side by side nearly halves that step on two cores (0.6 s of reading the report
+    # year's files at a million learners).
     trimmed = list(_by_column(lambda n: _trimmed(table[n], limit), table.num_rows, kept))
     for i, (_, longest) in enumerate(trimmed):
         if longest is not None and longest > limit:
