@@ -17,6 +17,7 @@ from pathways.errors import PathwaysError, os_reason
 from pathways.gate.findings import GateResult
 from pathways.gate.validate import validate_submission
 from pathways.io.atomic import write_atomically
+from pathways.io.entry_lock import one_at_a_time
 from pathways.io.hashing import sources_digest
 from pathways.io.paths import check_partnership_id, check_year, read_regular_file
 from pathways.io.submission import submission_digest, submitted_years
@@ -96,20 +97,16 @@ def gate_history(
     for y in years:
         key = _history_key(data_dir, partnership_id, y)
         stored = Path(cache_dir) / f"gate-{key}.json" if cache_dir is not None else None
-        from_disk = _load_entry(stored, key, partnership_id, y) if stored is not None else None
-        cached = _MEMORY.get(key) or from_disk
-        on_disk = from_disk is not None
+        cached = _load_entry(stored, key, partnership_id, y)
         if cached is None:
-            result = validate_submission(
-                data_dir / partnership_id / str(y),
-                y,
-                partnership_id=partnership_id,
-                history_dir=data_dir / partnership_id,
-            )
-            cached = result.to_dict()
+            with one_at_a_time(stored):
+                # another worker may have gated this year while this one waited for the lock
+                cached = _load_entry(stored, key, partnership_id, y)
+                if cached is None:
+                    cached = _MEMORY.get(key) or _validate(data_dir, partnership_id, y)
+                    if stored is not None:
+                        _store_entry(stored, key, cached)  # new, or replacing a damaged or altered entry
         _MEMORY[key] = cached
-        if stored is not None and not on_disk:
-            _store_entry(stored, key, cached)  # new, or replacing a damaged or altered entry
         out[y] = GateResult.from_dict(cached)
     return out
 
@@ -127,7 +124,18 @@ def _entry_digest(key: str, result: object) -> str:
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=32).hexdigest()
 
 
-def _load_entry(path: Path, key: str, partnership_id: str, year: int) -> dict | None:
+def _validate(data_dir: Path, partnership_id: str, year: int) -> dict:
+    return validate_submission(
+        data_dir / partnership_id / str(year),
+        year,
+        partnership_id=partnership_id,
+        history_dir=data_dir / partnership_id,
+    ).to_dict()
+
+
+def _load_entry(path: Path | None, key: str, partnership_id: str, year: int) -> dict | None:
+    if path is None:
+        return None
     try:
         data = read_regular_file(path, MAX_CACHE_ENTRY_BYTES + 1)
         if len(data) > MAX_CACHE_ENTRY_BYTES:

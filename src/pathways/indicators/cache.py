@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pathways.io import entry_lock
 from pathways.io.atomic import write_atomically
 from pathways.io.export import EXPORT_COLUMNS, conform
 from pathways.io.hashing import sources_digest
@@ -71,6 +72,12 @@ def entry_paths(key: str) -> tuple[Path, Path] | None:
     if folder is None:
         return None
     return folder / f"indicators-{key}.parquet", folder / f"indicators-{key}.sha256"
+
+
+def one_at_a_time(key: str):
+    """The lock under which one process at a time computes the entry of ``key`` (io/entry_lock.py)."""
+    paths = entry_paths(key)
+    return entry_lock.one_at_a_time(paths[0] if paths is not None else None)
 
 
 def load(key: str) -> pd.DataFrame | None:

@@ -122,10 +122,13 @@ def compute_series(data_dir, registry: Registry, partnership_id: str, year: int)
     for y in wanted:
         rows = indicator_cache.load(keys[y])
         if rows is None:
-            subs = subs or Submissions(data_dir, partnership_id, int(year))
-            earlier = pd.concat(frames, ignore_index=True) if frames else None
-            rows = compute_year(subs.history(y), partnership, registry.min_cell_size, earlier)
-            indicator_cache.store(keys[y], rows)
+            with indicator_cache.one_at_a_time(keys[y]):
+                rows = indicator_cache.load(keys[y])  # another worker may have computed it meanwhile
+                if rows is None:
+                    subs = subs or Submissions(data_dir, partnership_id, int(year))
+                    earlier = pd.concat(frames, ignore_index=True) if frames else None
+                    rows = compute_year(subs.history(y), partnership, registry.min_cell_size, earlier)
+                    indicator_cache.store(keys[y], rows)
         frames.append(rows)
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in EXPORT_COLUMNS})
