@@ -269,6 +269,9 @@ def test_bad_submission_never_reaches_the_reports(good: Path, tmp_path: Path, na
     out = tmp_path / "reports"
     monkeypatch.setenv("PATHWAYS_GATE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PATHWAYS_INDICATOR_CACHE", str(tmp_path / "cache"))
+    # A job starts its kernel's template while it gates; each test's environment differs
+    # (PYTEST_CURRENT_TEST), so each would start one of its own, for a job that never needs it.
+    monkeypatch.setattr("pathways.pipeline.warm_kernels.start_template", lambda kernel_name: None)
     jobs = plan(
         root.parent, load_registry(registry_path), registry_path, out, partnerships=[corpus.PID], years=[2024]
     )

@@ -159,6 +159,22 @@ def test_the_template_is_replaced_when_the_package_code_changes(monkeypatch, ker
     assert first.process.wait(timeout=10) is not None  # the old one is gone
 
 
+def test_a_template_started_ahead_is_the_one_the_next_kernel_is_forked_from(tmp_path, kernel_env):
+    """A run worker starts its template before gating (run.py), without waiting for its imports;
+    the notebook's kernel, started later in the same environment, comes from that template."""
+    marker = f"ahead-{uuid.uuid4().hex[:6]}"
+    os.environ["PATHWAYS_PROBE"] = marker  # as the kernel will start with it
+    try:
+        warm_kernels.start_template("python3")
+    finally:
+        del os.environ["PATHWAYS_PROBE"]
+    ahead = warm_kernels._template
+    assert ahead is not None and not ahead.ready  # returned before the template's imports finished
+    seen = _probe(tmp_path, warm=True, marker=marker)
+    assert warm_kernels._template is ahead and ahead.ready  # forked from it, not replaced
+    assert seen["marker"] == marker and seen["pid"] != ahead.process.pid
+
+
 def test_a_template_that_cannot_start_leaves_the_ordinary_kernel_start(tmp_path, monkeypatch, kernel_env):
     def cannot_start(*args, **kwargs):
         raise OSError("no template here")

@@ -52,6 +52,8 @@ RESERVED_IDS = ("statewide", "analyses")
 # The kernel draws inline: an analyst's own plt.show() or seaborn chart appears in the
 # executed notebook (the package never chooses a backend on import).
 KERNEL_MPL_BACKEND = "module://matplotlib_inline.backend_inline"
+# The project's Python kernel (make setup installs it into the environment).
+KERNEL_NAME = "python3"
 # What the runner's own gate and export run: a change to it reruns every partnership-year.
 EXPORT_CODE = {"pathways.gate", "pathways.indicators", "pathways.io.export", "pathways.io.registry"}
 
@@ -306,7 +308,7 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
     """
     import papermill as pm
 
-    from pathways.pipeline.warm_kernels import WarmKernelManager
+    from pathways.pipeline.warm_kernels import WarmKernelManager, start_template
 
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     # Set per job, not once per worker: a long-lived Dask worker serves runs of other folders.
@@ -326,6 +328,8 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
         )
 
     export_staging = None
+    with _kernel_environment():
+        start_template(KERNEL_NAME)
     if job.scope == "partnership-year":
         try:
             refusal, export_staging = _gate_and_export(job)
@@ -347,7 +351,7 @@ def execute_job(job: Job, timeout_s: int = DEFAULT_TIMEOUT_S) -> JobResult:
                     str(job.notebook_path),
                     str(executed),
                     parameters=params,
-                    kernel_name="python3",
+                    kernel_name=KERNEL_NAME,
                     progress_bar=False,
                     cwd=str(job.notebook_path.parent),
                     execution_timeout=timeout_s,
@@ -392,24 +396,25 @@ def _kernel_environment():
 
 
 def _gate_and_export(job: Job) -> tuple[str | None, Path | None]:
-    """Gate the partnership-year in this long-lived worker (Great Expectations is imported once per
-    worker, and the results land in the gate cache the notebook reads); for the full report's job,
-    also compute the export and write it, with the gate's results, aside for the run to put in place.
-    A refused year is reported without starting a kernel."""
+    """Gate the partnership-year and compute its indicators in this long-lived worker (Great
+    Expectations is imported once per worker, and the results land in the caches the notebook's
+    ``open_report`` reads: the files the gate just read are still in this process, not yet in the
+    kernel's); for the full report's job, also compute the export and write it, with the gate's
+    results, aside for the run to put in place. A refused year is reported without starting a kernel."""
     from pathways.gate import GateRefused, require_history_pass
 
     try:
         gates = require_history_pass(job.data_dir, job.partnership_id, job.year, cache_dir=job.cache_dir)
     except GateRefused as exc:
         return str(exc).splitlines()[0][:500], None
-    if not job.writes_export:
-        return None, None
     from pathways.indicators import compute_export, compute_series
     from pathways.io.export import write_export
     from pathways.io.registry import load_registry
 
     registry = load_registry(job.registry_path)
     series = compute_series(job.data_dir, registry, job.partnership_id, job.year)
+    if not job.writes_export:
+        return None, None
     export = compute_export(job.data_dir, registry, job.partnership_id, job.year, series=series)
     folder = staging_for(job.output_dir.parent / "export")
     folder.mkdir(parents=True)

@@ -166,9 +166,14 @@ class _Template:
             encoding="utf-8",
             start_new_session=True,
         )
-        reply = self._read(READY_TIMEOUT_S)
-        if "ready" not in reply:
-            raise OSError("the kernel template did not start")
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Return once the template has imported the warm modules; OSError when it cannot."""
+        if not self.ready:
+            if "ready" not in self._read(READY_TIMEOUT_S):
+                raise OSError("the kernel template did not start")
+            self.ready = True
 
     def _read(self, timeout_s: float) -> dict:
         import select
@@ -188,6 +193,8 @@ class _Template:
             return self._read(30)
 
     def close(self) -> None:
+        if not self.ready:  # still importing, no kernel forked yet: nothing to wait for
+            self.process.kill()
         try:
             self.process.stdin.close()
             self.process.wait(timeout=10)
@@ -199,9 +206,9 @@ _template: _Template | None = None
 _template_failed: set[str] = set()
 
 
-def template_for(flags: list[str], env: dict[str, str]) -> _Template | None:
+def template_for(flags: list[str], env: dict[str, str], *, wait: bool = True) -> _Template | None:
     """This worker's template for kernels of ``flags`` and ``env``, started (or replaced) when
-    needed; None when it cannot start."""
+    needed and, with ``wait``, ready to fork; None when it cannot start."""
     global _template
     from pathways.pipeline.executors import package_digest
 
@@ -215,7 +222,33 @@ def template_for(flags: list[str], env: dict[str, str]) -> _Template | None:
             _template = _Template(flags, settled, key)
         except (OSError, ValueError):
             _template_failed.add(key)
+    if wait and _template is not None:
+        try:
+            _template.wait_ready()
+        except (OSError, ValueError):
+            _template_failed.add(key)
+            _template.close()
+            _template = None
     return _template
+
+
+def start_template(kernel_name: str) -> None:
+    """Start the template the next kernel of ``kernel_name`` will be forked from, without waiting
+    for it: its imports then run while the worker gates the partnership-year and computes its
+    export (or waits for another worker doing so), rather than after. Call it with the
+    environment the kernel will start with; a template started for another environment is
+    replaced at the kernel's start, which costs the time this saved and no more."""
+    if not hasattr(os, "fork"):
+        return
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except (NoSuchKernel, OSError, ValueError):
+        return
+    parsed = launcher_args(list(spec.argv))
+    if parsed is not None:
+        template_for(parsed[0], {**os.environ, **spec.env}, wait=False)
 
 
 def launcher_args(cmd: list[str]) -> tuple[list[str], list[str]] | None:
