@@ -301,7 +301,9 @@ def goal_rows(export: pd.DataFrame, partnership: Partnership, catalogue: Catalog
     for goal in partnership.goals:
         ind = catalogue.get(goal.indicator)
         if goal.measure == "change_from_baseline_pct":
-            target = f"{goal.target:+g}% since {partnership.baseline_year}"
+            # Says what changes: a brief's headline tile states the change in learners counted,
+            # which differs from the change in the rate this goal measures.
+            target = f"{goal.target:+g}% in {_changing(ind)} since {partnership.baseline_year}"
         elif goal.measure == "rate":
             target = fmt_rate(goal.target)
         else:
@@ -350,6 +352,11 @@ def goal_rows(export: pd.DataFrame, partnership: Partnership, catalogue: Catalog
 
 def _goal_noun(ind: Indicator) -> str:
     return "credentials" if ind.id == "credential_attainment" else "learners"
+
+
+def _changing(ind: Indicator) -> str:
+    """What a change-from-baseline goal on ``ind`` is a change in: its main figure."""
+    return {"rate": "the rate", "usd": "the amount", "mean": "the average"}.get(ind.unit, _goal_noun(ind))
 
 
 def gap_label(row, catalogue: Catalogue) -> str:
