@@ -14,6 +14,24 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 REPO = Path(__file__).resolve().parents[1]
 
 
+def synthetic_registry(baseline_year: int, **entry):
+    """The registry of one synthetic partnership ``syn`` (indicators.synthetic writes its data);
+    ``entry`` adds to or replaces fields of its registry entry, such as ``goals``."""
+    from pathways.io.registry import Registry
+
+    partnership = {
+        "id": "syn",
+        "name": "Syn",
+        "region": "r",
+        "convener": "c",
+        "partners": [{"name": "X", "sector": "k12"}],
+        "baseline_year": baseline_year,
+        "living_wage_usd": 40000,
+        "tuition_per_credit_usd": 200,
+    }
+    return Registry.model_validate({"min_cell_size": 10, "partnerships": [{**partnership, **entry}]})
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import synthetic_registry
 from pathways.book.audit import audit_version
 from pathways.io.registry import load_registry
 
@@ -188,29 +189,12 @@ def published(tmp_path_factory):
     from pathways.indicators import compute_export, true_cells
     from pathways.indicators.synthetic import make_frames, write_submission
     from pathways.io.export import write_export
-    from pathways.io.registry import Registry
     from pathways.io.submission import load_history
 
     root = tmp_path_factory.mktemp("rule4")
     data = root / "data"
     write_submission(make_frames(700, years=range(2023, 2025), seed=12), data, "syn")
-    registry = Registry.model_validate(
-        {
-            "min_cell_size": 10,
-            "partnerships": [
-                {
-                    "id": "syn",
-                    "name": "Syn",
-                    "region": "r",
-                    "convener": "c",
-                    "partners": [{"name": "X", "sector": "k12"}],
-                    "baseline_year": 2023,
-                    "living_wage_usd": 40000,
-                    "tuition_per_credit_usd": 200,
-                }
-            ],
-        }
-    )
+    registry = synthetic_registry(2023)
     export = compute_export(data, registry, "syn", 2024)
     truth, _ = true_cells(load_history(data, "syn", 2024), registry.get("syn"), 10)
     out = io.StringIO()

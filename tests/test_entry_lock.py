@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import corpus
+from conftest import synthetic_registry
 from pathways.gate import history as gate_module
 from pathways.indicators import cache as indicator_cache
 from pathways.indicators import engine
@@ -70,27 +71,10 @@ def test_two_workers_computing_one_partnership_s_indicators_at_once_compute_each
     tmp_path, monkeypatch
 ):
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.io.registry import Registry
 
     data = tmp_path / "data"
     write_submission(make_frames(300, years=range(2023, 2025), seed=5), data, "syn")
-    registry = Registry.model_validate(
-        {
-            "min_cell_size": 10,
-            "partnerships": [
-                {
-                    "id": "syn",
-                    "name": "Syn",
-                    "region": "r",
-                    "convener": "c",
-                    "partners": [{"name": "X", "sector": "k12"}],
-                    "baseline_year": 2023,
-                    "living_wage_usd": 40000,
-                    "tuition_per_credit_usd": 200,
-                }
-            ],
-        }
-    )
+    registry = synthetic_registry(2023)
     calls = tmp_path / "calls.txt"
     monkeypatch.setenv(indicator_cache.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(engine, "compute_year", _counting(engine.compute_year, calls))

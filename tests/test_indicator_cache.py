@@ -11,33 +11,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import synthetic_registry
 from pathways.indicators import cache, compute_series
 
 
 @pytest.fixture(scope="module")
 def submission(tmp_path_factory):
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.io.registry import Registry
 
     data = tmp_path_factory.mktemp("cache-data")
     write_submission(make_frames(400, years=range(2022, 2025), seed=3), data, "syn")
-    registry = Registry.model_validate(
-        {
-            "min_cell_size": 10,
-            "partnerships": [
-                {
-                    "id": "syn",
-                    "name": "Syn",
-                    "region": "r",
-                    "convener": "c",
-                    "partners": [{"name": "X", "sector": "k12"}],
-                    "baseline_year": 2022,
-                    "living_wage_usd": 40000,
-                    "tuition_per_credit_usd": 200,
-                }
-            ],
-        }
-    )
+    registry = synthetic_registry(2022)
     return data, registry
 
 

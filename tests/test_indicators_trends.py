@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from conftest import synthetic_registry
 from pathways.indicators.goals import on_track
 from pathways.indicators.trends import change, change_label, gap_trend
 
@@ -480,47 +481,22 @@ def test_the_goal_table_says_when_a_target_met_at_baseline_is_lost():
 @pytest.fixture(scope="module")
 def multi_year(tmp_path_factory):
     from pathways.indicators.synthetic import make_frames, write_submission
-    from pathways.io.registry import Registry
 
     data = tmp_path_factory.mktemp("multi")
     frames = make_frames(1500, years=range(2019, 2023), seed=5, growth=0.2)
     write_submission(frames, data, "syn")
-    registry = Registry.model_validate(
-        {
-            "min_cell_size": 10,
-            "partnerships": [
-                {
-                    "id": "syn",
-                    "name": "Syn",
-                    "region": "r",
-                    "convener": "c",
-                    "partners": [{"name": "X", "sector": "k12"}],
-                    "baseline_year": 2019,
-                    "living_wage_usd": 40000,
-                    "tuition_per_credit_usd": 200,
-                    "goals": [
-                        {
-                            "indicator": "cte_participation",
-                            "measure": "change_from_baseline_pct",
-                            "target": 50,
-                            "target_year": 2024,
-                        },
-                        {
-                            "indicator": "wbl_participation",
-                            "measure": "rate",
-                            "target": 0.3,
-                            "target_year": 2025,
-                        },
-                        {
-                            "indicator": "credential_attainment",
-                            "measure": "count",
-                            "target": 900,
-                            "target_year": 2025,
-                        },
-                    ],
-                }
-            ],
-        }
+    registry = synthetic_registry(
+        2019,
+        goals=[
+            {
+                "indicator": "cte_participation",
+                "measure": "change_from_baseline_pct",
+                "target": 50,
+                "target_year": 2024,
+            },
+            {"indicator": "wbl_participation", "measure": "rate", "target": 0.3, "target_year": 2025},
+            {"indicator": "credential_attainment", "measure": "count", "target": 900, "target_year": 2025},
+        ],
     )
     return data, registry
 
