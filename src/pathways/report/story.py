@@ -356,7 +356,8 @@ def _goal_noun(ind: Indicator) -> str:
 
 def _changing(ind: Indicator) -> str:
     """What a change-from-baseline goal on ``ind`` is a change in: its main figure."""
-    return {"rate": "the rate", "usd": "the amount", "mean": "the average"}.get(ind.unit, _goal_noun(ind))
+    named = {"rate": "the rate", "usd": "the amount", "mean": "the average", "odds_ratio": "the odds ratio"}
+    return named.get(ind.unit, _goal_noun(ind))
 
 
 def gap_label(row, catalogue: Catalogue) -> str:
