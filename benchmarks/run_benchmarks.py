@@ -14,6 +14,11 @@ and prints the table "target | measured | floor | ratio | met/missed":
 4. the same six reports with ``--workers 1`` and ``--workers 2`` (at least 1.8x faster);
 5. the same with ``--cluster local:1`` and ``--cluster local:2`` (at least 1.8x faster).
 
+Targets 4 and 5 take the median of three rounds of the four runs, and each run records the
+seconds its jobs took (the manifest's), so what a run spent outside its jobs shows beside them;
+the fixed costs of the two executors (starting, a worker's first imports, closing) are measured
+apart, in a fresh process each.
+
 Each measurement of the gate and the engine runs in a fresh Python process, so its peak
 memory (max RSS) is its own. The 1-minute load average is recorded beside every number (the
 machine is shared). Results go to ``benchmarks/results/<date>-targets.json`` (with
@@ -118,6 +123,8 @@ def _child(kind: str, data: str, out: str) -> None:
             parses.append(time.perf_counter() - t0)
         extra.update(parses_s=[round(x, 2) for x in parses], files=len(files))
         start = time.perf_counter() - min(parses)
+    elif kind in ("executor-pool", "executor-local-2"):
+        extra.update(_executor_phases(kind, Path(out)))
     elif kind == "floor":
         _kernel_floor()
     elif kind in ("papermill-floor", "papermill-floor-warm"):
@@ -190,6 +197,41 @@ def _papermill_floor(work: Path, repeats: int = 3, warm: bool = False) -> list[f
             if i >= 0:
                 times.append(time.perf_counter() - t0)
     return times
+
+
+def _first_job_imports() -> float:
+    """In a worker: the imports a run's first job pays for (papermill, the gate, the engine, the
+    kernel templates), in seconds."""
+    start = time.perf_counter()
+    import papermill  # noqa: F401
+
+    import pathways.gate  # noqa: F401
+    import pathways.indicators  # noqa: F401
+    import pathways.pipeline.warm_kernels  # noqa: F401
+
+    return time.perf_counter() - start
+
+
+def _executor_phases(kind: str, out: Path) -> dict:
+    """Target 5's fixed costs beside target 4's: start the run's executor for two workers (a
+    LocalCluster also checks its workers), have each worker import what a first job imports,
+    close it. The pool's workers are forked from the run's process; Dask's nannies spawn theirs."""
+    import pathways.pipeline.run  # noqa: F401 - what the run's process has imported before its pool
+    from pathways.pipeline.executors import job_executor
+
+    cluster = "local:2" if kind == "executor-local-2" else None
+    t0 = time.perf_counter()
+    with job_executor(2, cluster, shared_paths={"output folder": str(out)}, out_dir=out) as pool:
+        t1 = time.perf_counter()
+        in_worker = [f.result() for f in [pool.submit(_first_job_imports) for _ in range(2)]]
+        t2 = time.perf_counter()
+    t3 = time.perf_counter()
+    return {
+        "start_s": round(t1 - t0, 3),
+        "first_imports_s": round(t2 - t1, 3),
+        "first_imports_in_worker_s": [round(x, 3) for x in in_worker],
+        "close_s": round(t3 - t2, 3),
+    }
 
 
 def _kernel_floor() -> None:
@@ -512,6 +554,21 @@ def _per_notebook(out: Path) -> dict:
     }
 
 
+def _jobs_seconds(out: Path, partnership_id: str, notebook: str = "partnership_report") -> float:
+    """The seconds the last run's jobs of one partnership's notebook took, summed (the manifest's own)."""
+    manifest = json.loads((out / "runs" / "manifest.json").read_text(encoding="utf-8"))
+    return round(
+        sum(
+            float(job["seconds"])
+            for key, job in manifest["jobs"].items()
+            if key.startswith(f"{partnership_id}/")
+            and key.endswith(f"/{notebook}")
+            and job.get("status") == "ok"
+        ),
+        2,
+    )
+
+
 def _cell_times(out: Path) -> dict:
     """Where a notebook's time goes, by notebook, from papermill's per-cell durations in the
     executed notebooks: the job's seconds (manifest) = outside the cells (worker's gate and
@@ -616,13 +673,17 @@ def orchestration_targets(work: Path, quick: bool, repeats: int) -> dict:
             ("reports_local_2", ["--cluster", "local:2"]),
         ):
             got = timed_cli([*slv, *flags])
+            got["jobs_s"] = [_jobs_seconds(out_r, "san-luis-valley")]
             if name in results:
-                results[name]["runs_s"] += got["runs_s"]
-                results[name]["load"] += got["load"]
+                for key in ("runs_s", "load", "jobs_s"):
+                    results[name][key] += got[key]
                 results[name]["median_s"] = statistics.median(results[name]["runs_s"])
             else:
                 results[name] = got
     results["reports_per_notebook"] = _per_notebook(out_r)
+    print("  the executors' fixed costs (start, first imports, close)", flush=True)
+    for kind in ("executor-pool", "executor-local-2"):
+        results[kind] = measure(kind, out=work / kind, repeats=1 if quick else 3)
 
     print("  book build", flush=True)
     results["book_build"] = timed_cli(
@@ -732,6 +793,31 @@ def target_rows(results: dict) -> list[dict]:
     return rows
 
 
+def print_where_4_and_5_go(o: dict) -> None:
+    """Targets 4-5 beside what their jobs took: a run's seconds = its jobs' seconds / workers
+    + what it spent outside them (starting workers, the schedule's tail, closing)."""
+    print("\nwhere targets 4-5 go (medians): run | jobs summed | jobs / workers | outside the jobs")
+    for name, n in (
+        ("reports_workers_1", 1),
+        ("reports_workers_2", 2),
+        ("reports_local_1", 1),
+        ("reports_local_2", 2),
+    ):
+        run_s, jobs_s = o[name]["median_s"], statistics.median(o[name]["jobs_s"])
+        print(f"  {name}: {run_s:.2f} s | {jobs_s:.2f} s | {jobs_s / n:.2f} s | {run_s - jobs_s / n:.2f} s")
+    for kind in ("executor-pool", "executor-local-2"):
+        e = o[kind]
+        print(
+            f"  {kind}: start {statistics.median(_listed(e['start_s'])):.2f} s, first imports "
+            f"{statistics.median(_listed(e['first_imports_s'])):.2f} s, close "
+            f"{statistics.median(_listed(e['close_s'])):.2f} s"
+        )
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def print_table(rows: list[dict]) -> str:
     lines = [
         "| target | measured | floor | ratio | met/missed | load (1 min) |",
@@ -779,7 +865,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["scale", "orchestration", "legacy"])
     parser.add_argument("--sizes", type=int, nargs="+", help="learners per partnership-year (target 1)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of target 1's measurement")
-    parser.add_argument("--orchestration-repeats", type=int, default=1, help="runs of targets 4-5")
+    parser.add_argument(
+        "--orchestration-repeats", type=int, default=3, help="rounds of targets 4-5 (the median is taken)"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON results")
     args = parser.parse_args()
     if args.child:
@@ -832,6 +920,8 @@ def main() -> None:
     if "targets" in results:
         print()
         print_table(results["targets"])
+        if "orchestration_targets" in results:
+            print_where_4_and_5_go(results["orchestration_targets"])
     print(f"written to {path}")
 
 

@@ -202,3 +202,18 @@ def test_a_local_cluster_of_two_builds_what_the_local_pool_builds_and_a_schedule
         k: v for k, v in before[brief_key].items() if k not in volatile
     }
     assert brief_path.read_bytes() == kept
+
+
+def test_a_local_cluster_runs_without_dask_profiling_and_leaves_this_process_config_alone(tmp_path):
+    # The statistical profiler and the fast event-loop checks only feed dashboards; on the two
+    # cores the kernels need they cost about a tenth of a core (measured in BENCHMARKS.md).
+    import dask.config
+    import distributed  # noqa: F401 - loads Dask's distributed defaults into dask.config
+
+    from pathways.pipeline.executors import QUIET_LOCAL_CONFIG, job_executor
+
+    before = {key: dask.config.get(key) for key in QUIET_LOCAL_CONFIG}
+    with job_executor(1, "local:1", shared_paths={"data folder": str(tmp_path)}, out_dir=tmp_path) as pool:
+        seen = {key: pool.submit(dask.config.get, key).result() for key in QUIET_LOCAL_CONFIG}
+    assert seen == QUIET_LOCAL_CONFIG
+    assert {key: dask.config.get(key) for key in QUIET_LOCAL_CONFIG} == before
