@@ -524,6 +524,15 @@ def scale_target(work: Path, n: int, repeats: int, results: Path) -> dict:
     return row
 
 
+# Targets 4-5: (result name, the run's flags, its workers), run in this order in every round.
+SIX_REPORTS_RUNS = (
+    ("reports_workers_1", ["--workers", "1"], 1),
+    ("reports_workers_2", ["--workers", "2"], 2),
+    ("reports_local_1", ["--cluster", "local:1"], 1),
+    ("reports_local_2", ["--cluster", "local:2"], 2),
+)
+
+
 def _reports_only(work: Path) -> Path:
     """A notebooks folder holding only the full report (and its pair): the set targets 3b-5 run."""
     folder = work / "reports-only"
@@ -537,7 +546,9 @@ def _reports_only(work: Path) -> Path:
 
 def _per_notebook(out: Path) -> dict:
     """Seconds per job of the last run, by notebook (the manifest's own durations)."""
-    manifest = json.loads((out / "runs" / "manifest.json").read_text(encoding="utf-8"))
+    from pathways.pipeline.run import load_manifest  # here: a child's timed imports start clean
+
+    manifest = load_manifest(out)
     by: dict[str, list[float]] = {}
     for key, job in manifest["jobs"].items():
         if job.get("status") == "ok" and "seconds" in job:
@@ -556,14 +567,15 @@ def _per_notebook(out: Path) -> dict:
 
 def _jobs_seconds(out: Path, partnership_id: str, notebook: str = "partnership_report") -> float:
     """The seconds the last run's jobs of one partnership's notebook took, summed (the manifest's own)."""
-    manifest = json.loads((out / "runs" / "manifest.json").read_text(encoding="utf-8"))
+    from pathways.pipeline.run import load_manifest
+
+    jobs = load_manifest(out)["jobs"].values()
     return round(
         sum(
             float(job["seconds"])
-            for key, job in manifest["jobs"].items()
-            if key.startswith(f"{partnership_id}/")
-            and key.endswith(f"/{notebook}")
-            and job.get("status") == "ok"
+            for job in jobs
+            if (job.get("partnership_id"), job.get("notebook"), job.get("status"))
+            == (partnership_id, notebook, "ok")
         ),
         2,
     )
@@ -576,7 +588,9 @@ def _cell_times(out: Path) -> dict:
     imports) + the rest (the sections)."""
     import nbformat
 
-    manifest = json.loads((out / "runs" / "manifest.json").read_text(encoding="utf-8"))
+    from pathways.pipeline.run import load_manifest  # here: a child's timed imports start clean
+
+    manifest = load_manifest(out)
     by: dict[str, dict[str, list[float]]] = {}
     for key, job in manifest["jobs"].items():
         stem = key.rsplit("/", 1)[-1]
@@ -666,12 +680,7 @@ def orchestration_targets(work: Path, quick: bool, repeats: int) -> dict:
     slv = [*base_r, "--partnership", "san-luis-valley", *scope]
     print("  workers 1 / 2, local:1 / local:2", flush=True)
     for _ in range(repeats):
-        for name, flags in (
-            ("reports_workers_1", ["--workers", "1"]),
-            ("reports_workers_2", ["--workers", "2"]),
-            ("reports_local_1", ["--cluster", "local:1"]),
-            ("reports_local_2", ["--cluster", "local:2"]),
-        ):
+        for name, flags, _workers in SIX_REPORTS_RUNS:
             got = timed_cli([*slv, *flags])
             got["jobs_s"] = [_jobs_seconds(out_r, "san-luis-valley")]
             if name in results:
@@ -718,9 +727,7 @@ def target_rows(results: dict) -> list[dict]:
         label = f"{r['learners']:,} learners gated + all indicators vs Arrow parse of {r['data_mb']:.0f} MB"
         row(f"1 {label}", both["median_s"], arrow["median_s"], ratio, "<= 10x", ratio <= 10, both["load"])
         gb = both["peak_mb"] / 1024
-        imports = (
-            statistics.median(both["imports_s"]) if isinstance(both["imports_s"], list) else both["imports_s"]
-        )
+        imports = statistics.median(_listed(both["imports_s"]))
         bare = both["median_s"] - imports
         row(
             "1 (the same without importing GX, statsmodels and the package)",
@@ -797,12 +804,7 @@ def print_where_4_and_5_go(o: dict) -> None:
     """Targets 4-5 beside what their jobs took: a run's seconds = its jobs' seconds / workers
     + what it spent outside them (starting workers, the schedule's tail, closing)."""
     print("\nwhere targets 4-5 go (medians): run | jobs summed | jobs / workers | outside the jobs")
-    for name, n in (
-        ("reports_workers_1", 1),
-        ("reports_workers_2", 2),
-        ("reports_local_1", 1),
-        ("reports_local_2", 2),
-    ):
+    for name, _flags, n in SIX_REPORTS_RUNS:
         run_s, jobs_s = o[name]["median_s"], statistics.median(o[name]["jobs_s"])
         print(f"  {name}: {run_s:.2f} s | {jobs_s:.2f} s | {jobs_s / n:.2f} s | {run_s - jobs_s / n:.2f} s")
     for kind in ("executor-pool", "executor-local-2"):
