@@ -437,6 +437,33 @@ def test_version_switcher_lists_both_versions_and_marks_the_latest(browser, serv
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 800, 400])
+def test_the_sticky_header_holds_the_switcher_and_covers_nothing_of_the_sidebar(browser, served, width):
+    """The version switcher sits inside the article's sticky header, beside the sidebar toggle (it
+    hung below the bar over the first line of text), and no top bar covers the sidebar's title or
+    search field (pydata-sphinx-theme 0.17 added one unless told otherwise)."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{served}/2025.1/book/partnerships/{PARTNERSHIP}/{YEAR}.html", wait_until="networkidle")
+    header, switcher, toggle = (
+        page.locator(selector).first.bounding_box()
+        for selector in (".bd-header-article", ".pw-version summary", ".bd-header-article .primary-toggle")
+    )
+    bottom = lambda box: box["y"] + box["height"]  # noqa: E731
+    middle = lambda box: box["y"] + box["height"] / 2  # noqa: E731
+    assert header["y"] <= switcher["y"] and bottom(switcher) <= bottom(header), (header, switcher)
+    assert abs(middle(switcher) - middle(toggle)) < 4, (switcher, toggle)
+    assert page.locator("#pst-header").evaluate("e => e.getBoundingClientRect().height") == 0
+    if width >= 960:  # the primary sidebar is shown beside the article
+        visible = page.evaluate(
+            """() => [...document.querySelectorAll('.bd-sidebar-primary .search-button-field, .bd-sidebar-primary .navbar-brand')]
+                 .map(e => { const r = e.getBoundingClientRect(), hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                             return r.height > 0 && hit !== null && e.contains(hit); })"""
+        )
+        assert visible and all(visible), visible
+    page.close()
+
+
+@pytest.mark.browser
 def test_search_finds_a_report(browser, served):
     page, errors, _ = _open(browser, f"{served}/2025.1/book/search.html?q=graduation")
     page.wait_for_selector("#search-results li", timeout=20_000)
