@@ -4,6 +4,7 @@ speed is measured by the benchmarks, not asserted by tests)."""
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,22 @@ def test_the_benchmark_script_measures_target_one_beside_its_floor(repo, tmp_pat
     assert both["gate_s"] > 0 and both["indicators_s"] > 0 and both["peak_mb"] > 0
     targets = {t["target"]: t for t in results["targets"]}
     assert len(targets) == 3 and all(t["floor"] > 0 and isinstance(t["met"], bool) for t in targets.values())
+    # A missed target says by how much and where the time went, from this run's numbers and profile.
+    parts = row["profile_parts"]
+    assert parts["gate"]["s"] > 0 and parts["indicators"]["s"] > 0 and parts["importing GX"]["s"] > 0
+    missed = [t for t in results["targets"] if not t["met"]]
+    assert len(results["why_missed"]) == len(missed)
+    for line in results["why_missed"]:
+        assert line.startswith("target 1 missed by ") and line in proc.stdout
+    if missed and missed[0]["unit"] == "s":
+        assert f"imports {statistics.median([both['imports_s']]):.2f} s" in results["why_missed"][0]
+        assert str(profile) in results["why_missed"][0]
+
+
+def test_a_missed_target_is_missed_by_its_ratio_over_its_limit():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from run_benchmarks import missed_by
+
+    assert missed_by({"ratio": 28.5, "limit": "<= 10x", "unit": "s", "measured": 25.5}) == 2.85
+    assert round(missed_by({"ratio": 1.5, "limit": ">= 1.8x", "unit": "s", "measured": 20.0}), 3) == 1.2
+    assert round(missed_by({"ratio": 2.0, "limit": "< 3 GB", "unit": "GB", "measured": 3.3}), 3) == 1.1
