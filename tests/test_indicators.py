@@ -417,6 +417,45 @@ def test_blank_optional_column_is_not_submitted(tmp_path):
     assert row.status == "not_submitted" and "has_icap" in row.note and math.isnan(row.value)
 
 
+@pytest.mark.parametrize(
+    "file, indicators",
+    [
+        (
+            "cte_courses",
+            (
+                "cte_participation",
+                "cte_concentration",
+                "high_demand_participation",
+                "nontraditional_concentration",
+                "concentrator_credential_attainment",
+                "concentrator_wbl",
+                "concentrator_postsecondary_credit",
+                "graduation_odds_by_cte",
+            ),
+        ),
+        ("work_based_learning", ("wbl_participation", "wbl_by_type", "concentrator_wbl")),
+    ],
+)
+def test_a_completion_column_left_blank_in_every_row_is_not_submitted_never_zero(tmp_path, file, indicators):
+    """is_completed may be blank ("blank means unknown"): blank in every row of the year, the
+    indicators that count completions are "not submitted", not a measured collapse to zero."""
+    data = build(tmp_path)
+    path = data / PID / "2024" / f"{file}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["is_completed"] = ""
+    frame.to_csv(path, index=False)
+    table = compute_year(load_history(data, PID, 2024), partnership(), 1)
+    for ind in indicators:
+        rows = table[table.indicator_id == ind]
+        assert len(rows) == 1 and rows.iloc[0].status == "not_submitted", (ind, rows)
+        assert f"column is_completed of {file}.csv of 2024 was left blank" in rows.iloc[0].note
+        assert rows[["numerator", "denominator", "value"]].isna().all().all()
+    # what does not count completions is still computed from the same file
+    assert one(table, "employer_engagement", "employers").status == "ok"
+    if file == "work_based_learning":
+        assert one(table, "cte_participation").status == "ok"
+
+
 def test_denominator_of_zero_is_not_available(tmp_path):
     write(
         tmp_path,

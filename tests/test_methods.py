@@ -34,6 +34,9 @@ def test_methods_page_explains_bounds_complements_gaps_and_sectors(registry):
         "carries no equity gap",
     ):
         assert words in page, words
+    # a column an indicator needs filled in the year, from the catalogue's input_columns
+    cte = page[page.index("#### CTE participation") :].split("####")[1]
+    assert "- Not submitted unless filled in the school year: is_completed of cte_courses.csv" in cte
     # odds ratios: pooling and terms that cannot be estimated
     assert "pooled with the variable's reference level" in page and "left out of the model" in page
     # the table's new columns

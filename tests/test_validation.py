@@ -181,6 +181,81 @@ def test_unknown_extra_column_is_a_warning(good: Path, tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "blank_every, says",
+    [
+        (1, 'the indicators that need it read "not submitted" for this year: CTE participation, '),
+        (2, 'count a blank as "no"'),
+    ],
+)
+def test_a_mostly_blank_completion_column_says_what_it_does_to_the_reports(
+    good: Path, tmp_path: Path, blank_every: int, says: str
+) -> None:
+    """is_completed may be blank (unknown), so the file passes; the warning says what the blanks cost,
+    from the catalogue: blank in every row, the indicators that count completions read "not submitted"."""
+    blank = corpus._edit(
+        "cte_courses",
+        lambda rows: [
+            {**r, "is_completed": "" if i % blank_every == 0 else r["is_completed"]}
+            for i, r in enumerate(rows)
+        ],
+    )
+    root = _variant(good, tmp_path, blank)
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed
+    (warning,) = [w for w in result.warnings if w.check == "unknown_share"]
+    assert (warning.file, warning.column) == ("cte_courses.csv", "is_completed")
+    assert says in warning.message, warning.message
+
+
+@pytest.mark.parametrize(
+    "cells, says",
+    [
+        ({0: "12,345.50"}, "It is written as a spreadsheet displays a number"),
+        ({0: "$12,345.50", 1: "12,345"}, "All of them are written as a spreadsheet displays a number"),
+        ({0: "1,234,567", 1: "twelve"}, "1 of them is written as a spreadsheet displays a number"),
+        ({0: "twelve"}, None),
+        ({0: "12,5"}, None),  # a decimal comma is not a thousands separator: no hint that would mislead
+    ],
+)
+def test_a_number_written_as_a_spreadsheet_displays_it_is_refused_with_how_to_write_it(
+    good: Path, tmp_path: Path, cells: dict, says: str | None
+) -> None:
+    def edit(rows):
+        for i, value in cells.items():
+            rows[i]["wages_usd"] = value
+        return rows
+
+    root = _variant(good, tmp_path, corpus._edit("employment", edit))
+    (finding,) = validate_submission(root / "2024", 2024, history_dir=root).failures
+    assert (finding.file, finding.column, finding.check, finding.count) == (
+        "employment.csv",
+        "wages_usd",
+        "type",
+        len(cells),
+    )
+    if says is None:
+        assert "spreadsheet displays" not in finding.message
+    else:
+        assert says in finding.message and "(1234.50, not 1,234.50 or $1,234.50)" in finding.message
+        assert not any(value in finding.message for value in cells.values())  # never the learner's value
+
+
+def test_a_workbook_in_the_folder_is_a_warning_that_says_which_csv_to_save(
+    good: Path, tmp_path: Path
+) -> None:
+    def workbooks(folder: Path) -> None:
+        (folder / "Credentials.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+        (folder / "filled_templates.ods").write_bytes(b"PK\x03\x04 a workbook")
+
+    root = _variant(good, tmp_path, workbooks)
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed
+    said = {w.file: w.message for w in result.warnings if w.check == "workbook"}
+    assert "the gate reads only credentials.csv: save the sheet as CSV UTF-8" in said["Credentials.xlsx"]
+    assert "save each sheet as CSV UTF-8 under its file name" in said["filled_templates.ods"]
+
+
 def test_row_count_change_is_a_warning(good: Path, tmp_path: Path) -> None:
     root = _variant(good, tmp_path, corpus._edit("cte_courses", lambda rows: rows[:10]))
     result = validate_submission(root / "2024", 2024, history_dir=root)

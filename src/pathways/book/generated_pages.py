@@ -103,6 +103,13 @@ def methods_page(registry: Registry) -> str:
                     else ""
                 )
             )
+            if ind.input_columns:
+                rows.append(
+                    "- Not submitted unless filled in the school year: "
+                    + ", ".join(
+                        f"{c} of {f}.csv" for f, columns in ind.input_columns.items() for c in columns
+                    )
+                )
             groups = catalogue.groups_of(ind.id)
             rows.append(
                 "- Broken down by: "

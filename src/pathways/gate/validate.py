@@ -29,6 +29,7 @@ from pathways.gate.data_docs import write_outputs
 from pathways.gate.findings import MAX_ROWS_SHOWN, Finding, GateResult
 from pathways.gate.prepare import prepare
 from pathways.gate.screen import build_screen, screen_frame
+from pathways.io.catalogue import load_catalogue
 from pathways.io.dictionary import load_dictionary
 from pathways.io.paths import check_year, entry_kind, read_regular_file
 from pathways.io.submission import (
@@ -228,6 +229,39 @@ def _findings(validation_result, row_of_index=None) -> list[Finding]:
     return out
 
 
+# A number as a spreadsheet displays it: a thousands separator ("1,234.50"), a currency or percent
+# sign. The type check refuses it; the message then says how to write it, with an example of
+# its own (a learner's value is never shown).
+_DISPLAYED_NUMBER = re.compile(
+    r"^[-+]?[$€£]?\s*(\d{1,3}(,\d{3})+|\d+)([.]\d*)?\s*(%|[$€£]|USD)?$", re.IGNORECASE
+)
+_PLAIN_NUMBER = re.compile(r"^[-+]?\d+([.]\d*)?$")
+_NUMBER_HINT = (
+    " {who} written as a spreadsheet displays a number, with a thousands separator or a currency or "
+    "percent sign: write plain digits, with a point for decimals (1234.50, not 1,234.50 or $1,234.50)."
+)
+
+
+def _with_number_hints(findings: list[Finding], frame: pd.DataFrame, spec) -> list[Finding]:
+    """Type refusals of number columns, with a hint where the cells look like displayed numbers."""
+    numeric = {c.name for c in spec.columns if c.type in ("int", "float")}
+    for f in findings:
+        if f.check != "type" or f.column not in numeric or f.column not in frame:
+            continue
+        text = frame[f.column].dropna().astype(str).str.strip()
+        looks = text.str.match(_DISPLAYED_NUMBER) & ~text.str.match(_PLAIN_NUMBER)
+        n = int(looks.sum())
+        if n:
+            if f.count == 1:
+                who = "It is"
+            elif n >= f.count:
+                who = "All of them are"
+            else:
+                who = f"{n:,} of them {'is' if n == 1 else 'are'}"
+            f.message += _NUMBER_HINT.format(who=who)
+    return findings
+
+
 def _refusal_finding(exc: FileRefused) -> Finding:
     message = str(exc)
     return Finding(
@@ -375,10 +409,20 @@ def _warnings_for_file(raw: RawTable, frame: pd.DataFrame) -> list[Finding]:
                             int(unknown.sum()),
                             [],
                             f"{spec.filename}, column {col.name}: {share:.0%} of rows are unknown or blank; "
-                            "indicators by this group will be less reliable.",
+                            + _what_blanks_cost(spec.name, col.name, every_row=bool(unknown.all())),
                         )
                     )
     return out
+
+
+def _what_blanks_cost(file: str, column: str, every_row: bool) -> str:
+    """What a mostly (or wholly) unknown column does to the reports, from the catalogue."""
+    needing = [ind.title for ind in load_catalogue().indicators if column in ind.input_columns.get(file, ())]
+    if every_row and needing:
+        return f'the indicators that need it read "not submitted" for this year: {", ".join(needing)}.'
+    if needing:
+        return 'the indicators that need it count a blank as "no", so their rates may read low.'
+    return "indicators by this group will be less reliable."
 
 
 def _row_change_warnings(
@@ -498,7 +542,7 @@ def validate_submission(
         warnings.extend(_warnings_for_file(raw, frame))
         result = _validate_frame(name, frame, year, detailed=docs_dir is not None)
         if result is not None:
-            failures.extend(_findings(result))
+            failures.extend(_with_number_hints(_findings(result), frame, spec))
             _scrub(result)
             gx_results.append((name, result))
         frames[name] = frame
@@ -551,12 +595,37 @@ def validate_submission(
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 _HEADER_BYTES = 65536
 
+# A filled template workbook (or a sheet saved as one) sent instead of its CSV files: the gate
+# reads CSV only, so the clerk is told which file to save, not left with "not submitted".
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
+def _workbook_warning(name: str, known: set[str]) -> Finding:
+    csv_name = name.rsplit(".", 1)[0].strip().lower() + ".csv"
+    if csv_name in known:
+        advice = f"the gate reads only {csv_name}: save the sheet as CSV UTF-8 under that name"
+    else:
+        advice = "the gate reads only the CSV files of the data contract: save each sheet as CSV UTF-8 under its file name"
+    return Finding(
+        name,
+        None,
+        "workbook",
+        "the CSV files of the data contract",
+        0,
+        [],
+        f"{name}: a spreadsheet workbook, which was not read; {advice} (in Excel: File > Save As > "
+        "CSV UTF-8) and send that instead.",
+    )
+
 
 def _other_files(folder: Path) -> tuple[list[Finding], list[Finding]]:
     """Refusals and warnings for the folder's entries that are not contract files."""
     known = {spec.filename for spec in load_dictionary().files.values()}
     failures, warnings = [], []
     for path in list_folder(folder):
+        if path.name.lower().endswith(_WORKBOOK_SUFFIXES):
+            warnings.append(_workbook_warning(path.name, known))
+            continue
         if path.name in known or not path.name.lower().endswith(_TABLE_SUFFIXES):
             continue
         kind = entry_kind(path)

@@ -717,17 +717,22 @@ def submission_digest(data_dir: Path, partnership_id: str, year: int) -> str:
     What a gate result, a year's indicator rows and a report depend on; the caches and the
     run's manifest key on it, so any changed, added or removed file invalidates them.
     """
-    h = hashlib.blake2b(digest_size=20)
     root = Path(data_dir) / check_partnership_id(partnership_id)
-    for y in year_folders(root):
-        if y > year:
-            continue
-        for path in list_folder(root / str(y)):
-            kind = entry_kind(path)
-            # A link, folder or pipe is never opened (the gate refuses it); its name and kind
-            # still count, so adding or replacing one invalidates what was cached.
-            content = _file_digest(path) if kind == "file" else kind
-            h.update(f"{y}/{path.name}:{content}".encode())
+    entries = [
+        (y, path, entry_kind(path))
+        for y in year_folders(root)
+        if y <= year
+        for path in list_folder(root / str(y))
+    ]
+    files = [path for _, path, kind in entries if kind == "file"]
+    # hashlib lets go of the GIL while it hashes, so the files hash side by side on the pool.
+    digests = dict(zip(files, _column_pool().map(_file_digest, files), strict=True))
+    h = hashlib.blake2b(digest_size=20)
+    for y, path, kind in entries:
+        # A link, folder or pipe is never opened (the gate refuses it); its name and kind
+        # still count, so adding or replacing one invalidates what was cached.
+        content = digests[path] if kind == "file" else kind
+        h.update(f"{y}/{path.name}:{content}".encode())
     return h.hexdigest()
 
 
