@@ -101,6 +101,15 @@ def test_reads_the_text_of_pdfs(inputs, tmp_path):
     assert any("report.pdf" in f and "learner_id" in f for f in findings)
 
 
+def test_a_pdf_that_cannot_be_read_is_a_finding_not_a_pass(inputs, tmp_path):
+    data, registry = inputs
+    version = tmp_path / "v"
+    version.mkdir()
+    (version / "report.pdf").write_bytes(b"%PDF-1.7 cut short by a full disk")
+    findings = audit_version(version, data_dir=data, registry=registry)
+    assert findings == ["report.pdf: not a readable PDF, so it could not be checked; print it again"]
+
+
 # ------------------------------------------------------------------ ids in context
 @pytest.fixture()
 def word_ids(tmp_path, repo) -> tuple[Path, object]:
