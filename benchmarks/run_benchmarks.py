@@ -907,9 +907,12 @@ def print_where_4_and_5_go(o: dict) -> None:
     """Targets 4-5 beside what their jobs took: a run's seconds = its jobs' seconds / workers
     + what it spent outside them (starting workers, the schedule's tail, closing)."""
     print("\nwhere targets 4-5 go (medians): run | jobs summed | jobs / workers | outside the jobs")
-    for name, _flags, n in SIX_REPORTS_RUNS:
-        run_s, jobs_s = o[name]["median_s"], statistics.median(o[name]["jobs_s"])
-        print(f"  {name}: {run_s:.2f} s | {jobs_s:.2f} s | {jobs_s / n:.2f} s | {run_s - jobs_s / n:.2f} s")
+    for name, _flags, _n in SIX_REPORTS_RUNS:
+        jobs_s = statistics.median(o[name]["jobs_s"])
+        per_worker, outside = _jobs_and_outside(o, name)
+        print(
+            f"  {name}: {o[name]['median_s']:.2f} s | {jobs_s:.2f} s | {per_worker:.2f} s | {outside:.2f} s"
+        )
     for kind in ("executor-pool", "executor-local-2"):
         e = o[kind]
         print(
@@ -964,12 +967,7 @@ def _why(number: str, row: dict, results: dict) -> list[str]:
             if number == "4"
             else ("reports_local_1", "reports_local_2")
         )
-        outside = {}
-        for name, _flags, n in SIX_REPORTS_RUNS:
-            if name in (one, two):
-                jobs = statistics.median(o[name]["jobs_s"])
-                outside[name] = (jobs / n, o[name]["median_s"] - jobs / n)
-        (jobs_1, out_1), (jobs_2, out_2) = outside[one], outside[two]
+        (jobs_1, out_1), (jobs_2, out_2) = _jobs_and_outside(o, one), _jobs_and_outside(o, two)
         return [
             f"jobs per worker {jobs_1:.2f} s -> {jobs_2:.2f} s ({jobs_1 / jobs_2:.2f}x)",
             f"outside the jobs (starting, the schedule's tail, closing) {out_1:.2f} s -> {out_2:.2f} s, "
@@ -1003,6 +1001,13 @@ def _why_target_1(r: dict, row: dict) -> list[str]:
 def _part_text(part: list) -> str:
     name, seconds, inner = part
     return f"{name} {seconds:.2f} s" + (f" [{', '.join(_part_text(p) for p in inner)}]" if inner else "")
+
+
+def _jobs_and_outside(o: dict, name: str) -> tuple[float, float]:
+    """One of targets 4-5's runs (medians): its jobs' seconds per worker, and the rest of its seconds."""
+    workers = next(n for run, _flags, n in SIX_REPORTS_RUNS if run == name)
+    per_worker = statistics.median(o[name]["jobs_s"]) / workers
+    return per_worker, o[name]["median_s"] - per_worker
 
 
 def _listed(value) -> list:

@@ -235,7 +235,6 @@ def _findings(validation_result, row_of_index=None) -> list[Finding]:
 _DISPLAYED_NUMBER = re.compile(
     r"^[-+]?[$€£]?\s*(\d{1,3}(,\d{3})+|\d+)([.]\d*)?\s*(%|[$€£]|USD)?$", re.IGNORECASE
 )
-_PLAIN_NUMBER = re.compile(r"^[-+]?\d+([.]\d*)?$")
 _NUMBER_HINT = (
     " {who} written as a spreadsheet displays a number, with a thousands separator or a currency or "
     "percent sign: write plain digits, with a point for decimals (1234.50, not 1,234.50 or $1,234.50)."
@@ -248,9 +247,9 @@ def _with_number_hints(findings: list[Finding], frame: pd.DataFrame, spec) -> li
     for f in findings:
         if f.check != "type" or f.column not in numeric or f.column not in frame:
             continue
-        text = frame[f.column].dropna().astype(str).str.strip()
-        looks = text.str.match(_DISPLAYED_NUMBER) & ~text.str.match(_PLAIN_NUMBER)
-        n = int(looks.sum())
+        # the cells the type check refused: text without a number in prepare's number column
+        refused = frame[f.column].notna() & frame[suites.number_column(f.column)].isna()
+        n = int(frame.loc[refused, f.column].astype(str).str.strip().str.match(_DISPLAYED_NUMBER).sum())
         if n:
             if f.count == 1:
                 who = "It is"
