@@ -267,11 +267,14 @@ def test_every_complementary_cell_shown_again_is_caught(published):
         r = export.loc[idx]
         version = _publish(published["root"], f"planted-{k}", _csv(_unhide(export, truth, idx)))
         findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
+        # its own breakdown, or (a cell hidden in every table of the same learners) theirs together
         breakdown = f"{r.indicator_id} ({r.measure}) by {r.group_type} of syn 2024: the hidden"
-        assert any(breakdown in f and f.startswith("exports/syn-2024.csv (rows ") for f in findings), (
-            r,
-            findings,
-        )
+        together = f" by {r.group_type} of syn 2024 count the same learners: the denominators hidden"
+        assert any(
+            f.startswith("exports/syn-2024.csv (rows ")
+            and (breakdown in f or (together in f and r.indicator_id in f.split(": ")[-2]))
+            for f in findings
+        ), (r, findings)
         hidden = truth.loc[idx]
         assert not any(f"{hidden.numerator:g}" in f.split(":")[-1] for f in findings)  # no number quoted
 
@@ -338,19 +341,22 @@ def test_rows_without_inputs_to_check_them_against_are_a_finding(inputs, tmp_pat
     ]
 
 
-def test_a_denominator_that_gives_a_hidden_numerator_away_is_caught(published, monkeypatch):
+def test_a_denominator_that_gives_a_hidden_numerator_away_is_caught(tmp_path, monkeypatch):
     """Rule 4 across tables and years. The engine's exports of 2023 and 2024 pass; without its
     cross-table step (:func:`pathways.indicators.suppression._shared_counts`) the same partnership
     shows participants in high-demand pathways, graduating concentrators and last year's graduates
-    as denominators that give hidden numerators away, and the audit names each of them."""
+    as denominators that give hidden numerators away, and the audit names each of them. (A
+    partnership of 1,000 learners whose data has all three.)"""
     from pathways.indicators import compute_export, suppression
     from pathways.indicators.cache import CACHE_ENV
+    from pathways.indicators.synthetic import make_frames, write_submission
 
     monkeypatch.delenv(CACHE_ENV, raising=False)  # each version computes its own rows
-    data, registry = published["data"], published["registry"]
+    data, registry = tmp_path / "data", synthetic_registry(2023)
+    write_submission(make_frames(1000, years=range(2023, 2025), seed=23), data, "syn")
 
     def version(name: str) -> Path:
-        folder = published["root"] / name
+        folder = tmp_path / name
         (folder / "exports").mkdir(parents=True)
         for year in (2023, 2024):
             rows = compute_export(data, registry, "syn", year)
@@ -362,13 +368,47 @@ def test_a_denominator_that_gives_a_hidden_numerator_away_is_caught(published, m
     findings = audit_version(version("shared-leaky"), data_dir=data, registry=registry)
     for leak in (
         # same year: a coded participation rate and the high-demand denominator beside it
-        "the denominator of high_demand_participation (race_ethnicity=two_or_more_races) of syn 2023 is "
-        "the hidden numerator of cte_participation (race_ethnicity=two_or_more_races) of 2023",
+        "the denominator of high_demand_participation (race_ethnicity=unknown) of syn 2023 is "
+        "the hidden numerator of cte_participation (race_ethnicity=unknown) of 2023",
         # the concentrators' graduation bound and the concentrator rates' denominator
-        "the denominator of concentrator_credential_attainment (all=all) of syn 2024 is the hidden "
-        "numerator of on_time_graduation (population=concentrators) of 2024",
-        # 2024's placement and employment of women count 2023's female graduates, hidden in 2023 to
-        # protect a smaller group: with them, subtraction in 2023's table by sex gives it away
-        "on_time_graduation (rate) by sex of syn 2023: the hidden numerators",
+        "the denominator of concentrator_credential_attainment (all=all) of syn 2023 is the hidden "
+        "numerator of on_time_graduation (population=concentrators) of 2023",
+        # 2024's placement counts 2023's graduates with disabilities, a bound in 2023
+        "the denominator of placement (has_disability=true) of syn 2024 is the hidden numerator of "
+        "on_time_graduation (has_disability=true) of 2023",
+        # ... and with them, subtraction in 2023's graduation table by disability gives a cell away
+        "on_time_graduation (rate) by has_disability of syn 2023: the hidden numerators",
     ):
         assert any(leak in f for f in findings), (leak, findings)
+
+
+def test_tables_whose_denominators_count_the_same_learners_are_checked_together(tmp_path, monkeypatch):
+    """Rule 4 across the tables of one population. The engine's export passes; without its step that
+    ties those tables (:func:`pathways.indicators.suppression._shared_denominators`) each rate of the
+    learners 9-12, and each rate of the graduating concentrators, hides its own complementary cell,
+    and what they show together adds up to a small group: the audit, which reads only the published
+    tables and the inputs, names both breakdowns."""
+    from pathways.indicators import compute_export, suppression
+    from pathways.indicators.cache import CACHE_ENV
+    from pathways.indicators.synthetic import make_frames, write_submission
+
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    data, registry = tmp_path / "data", synthetic_registry(2023)
+    write_submission(make_frames(700, years=range(2023, 2025), seed=4), data, "syn")
+
+    def audit(name: str) -> list[str]:
+        export = _csv(compute_export(data, registry, "syn", 2024))
+        return audit_version(_publish(tmp_path, name, export), data_dir=data, registry=registry)
+
+    assert audit("tied") == []
+    monkeypatch.setattr(suppression, "_shared_denominators", lambda *args, **kwargs: {})
+    findings = audit("untied")
+    for population in (
+        "cte_participation, cte_concentration, icap_completion, credential_attainment, wbl_participation, "
+        "early_postsecondary_credit by ",
+        "concentrator_credential_attainment, concentrator_wbl, concentrator_postsecondary_credit by ",
+    ):
+        assert any(population in f and "count the same learners" in f for f in findings), (
+            population,
+            findings,
+        )

@@ -353,8 +353,8 @@ def test_graduation(table):
 
 def test_after_high_school(table):
     assert rate(table, "seamless_enrollment") == (1, 1)  # G1
-    persistence = one(table, "persistence")
-    assert persistence.status == "not_available" and "2022" in persistence.note
+    persistence = one(table, "persistence")  # graduates of 2022: the fixture has no folder 2022
+    assert persistence.status == "not_submitted" and "hs_outcomes.csv of 2022" in persistence.note
     assert rate(table, "postsecondary_completion") == (0, 1)
     assert "2023" in one(table, "postsecondary_completion").note
     assert rate(table, "placement") == (1, 1)
@@ -488,6 +488,39 @@ def test_employment_is_read_from_the_prior_folder(tmp_path):
     assert "employment.csv of 2023" in one(table, "employment_rate_q2").note
     placement = one(table, "placement")  # postsecondary alone still places G1
     assert placement.status == "ok" and "only enrollment" in placement.note
+
+
+AFTER_HIGH_SCHOOL = ("seamless_enrollment", "placement", "employment_rate_q2", "median_earnings_q2")
+
+
+def test_last_year_s_graduates_need_last_year_s_outcomes_not_this_year_s(tmp_path, table):
+    """College going, placement and the WIOA pair follow the graduates of Y-1 (hs_outcomes.csv of
+    Y-1): this year's outcomes sent late leave them as they are, and last year's missing makes them
+    "not submitted", never "no graduates"."""
+    late = build(tmp_path / "late")
+    (late / PID / "2024" / "hs_outcomes.csv").unlink()
+    without_this_year = compute_year(load_history(late, PID, 2024), partnership(), 1)
+    for ind in (*AFTER_HIGH_SCHOOL, "postsecondary_completion"):
+        measure = "usd" if ind == "median_earnings_q2" else "rate"
+        mine, full = one(without_this_year, ind, measure), one(table, ind, measure)
+        assert mine.status == "ok", (ind, mine.note)
+        np.testing.assert_equal(  # NaN where a median has no numerator: equal too
+            [mine.numerator, mine.denominator, mine.value], [full.numerator, full.denominator, full.value]
+        )
+    assert one(without_this_year, "on_time_graduation").status == "not_submitted"
+
+    lost = build(tmp_path / "lost")
+    (lost / PID / "2023" / "hs_outcomes.csv").unlink()
+    without_last_year = compute_year(load_history(lost, PID, 2024), partnership(), 1)
+    for ind in AFTER_HIGH_SCHOOL:
+        row = without_last_year[without_last_year.indicator_id == ind].iloc[0]
+        assert row.status == "not_submitted" and "hs_outcomes.csv of 2023" in row.note, (ind, row.note)
+    # college completion follows the oldest cohort of 2018-2023 the data holds: none is left
+    completion = one(without_last_year, "postsecondary_completion")
+    assert (
+        completion.status == "not_submitted" and "hs_outcomes.csv of one of 2018 to 2023" in completion.note
+    )
+    assert one(without_last_year, "on_time_graduation").status == "ok"
 
 
 def test_suppression_applied_in_compute_year(table, tmp_path):

@@ -623,3 +623,71 @@ def test_the_concentrators_bound_gives_way_rather_than_their_rates():
     }
     assert_no_numbers(get(grad, "concentrators"))
     assert set(t[t.indicator_id == "concentrator_credential_attainment"].shown_as) == {"exact"}
+
+
+def _known_together(t: pd.DataFrame, group_type: str) -> dict[str, float]:
+    """The denominators a reader collects from every table of a breakdown: a row shown in any of them."""
+    rows = t[(t.group_type == group_type) & (t.shown_as != "suppressed")]
+    return dict(zip(rows.group_value, rows.denominator, strict=True))
+
+
+def _two_rates(group_type: str, a: dict, b: dict) -> list[dict]:
+    """Rows of the rates "a" and "b" broken down by ``group_type``: {group value or "all": (counted, of)}."""
+    return [
+        rate_row(x, n, *(() if value == "all" else (group_type, value)), indicator=ind)
+        for ind, cells in (("a", a), ("b", b))
+        for value, (x, n) in cells.items()
+    ]
+
+
+def _by_table(t: pd.DataFrame, group_type: str) -> dict[str, dict[str, str]]:
+    return {ind: shown(t[(t.indicator_id == ind) & (t.group_type == group_type)]) for ind in ("a", "b")}
+
+
+def test_tables_of_the_same_learners_hide_the_same_groups():
+    """Two rates of the learners 9-12 (248: 125 female, 120 male, 3 of unknown sex). On its own, A
+    hides the unknown 3 and then, the smallest other group, the 120 men; B shows the men as a bound
+    (5 counted), so it hides the women to keep the bound's numerator, and shows the men's 120.
+    Together: 248 - 125 (A) - 120 (B) = 3. The men are hidden in B too (rule 4's order: the smallest
+    other group), and B then hides its women as before: no sum of shown sizes leaves a small group."""
+    sizes = {("sex", "female"): 125, ("sex", "male"): 120, ("sex", "unknown"): 3}
+    a = {"all": (100, 248), "female": (50, 125), "male": (48, 120), "unknown": (2, 3)}
+    b = {"all": (66, 248), "female": (60, 125), "male": (5, 120), "unknown": (1, 3)}
+    t = run(_two_rates("sex", a, b), sizes)
+    assert _by_table(t, "sex") == {
+        "a": {"female": "exact", "male": "suppressed", "unknown": "suppressed"},
+        "b": {"female": "suppressed", "male": "suppressed", "unknown": "suppressed"},
+    }
+    assert get(t[t.indicator_id == "b"], "male").suppression_reason == COMPLEMENTARY
+    assert 248 - sum(_known_together(t, "sex").values()) >= N
+
+
+def test_tables_of_the_same_learners_hide_the_majority_side_not_the_focal_group():
+    """English learners: 100 of 1004 learners 9-12, 4 of unknown status. A hides the unknown 4 and
+    then the "false" side (rule 4's order), showing the 100. B shows the 900 others as a bound (5
+    counted) and hides the English learners to protect that numerator, so it shows the 900: with A,
+    1004 - 100 - 900 = 4. Tied together, the "false" side goes in B as well (not A's English
+    learners), and B then hides its English learners for its own numerator as before."""
+    el = "is_english_learner"
+    sizes = {(el, "true"): 100, (el, "false"): 900, (el, "unknown"): 4}
+    a = {"all": (560, 1004), "true": (60, 100), "false": (498, 900), "unknown": (2, 4)}
+    b = {"all": (66, 1004), "true": (60, 100), "false": (5, 900), "unknown": (1, 4)}
+    t = run(_two_rates(el, a, b), sizes)
+    assert _by_table(t, el) == {
+        "a": {"true": "exact", "false": "suppressed", "unknown": "suppressed"},
+        "b": {"true": "suppressed", "false": "suppressed", "unknown": "suppressed"},
+    }
+    assert 1004 - sum(_known_together(t, el).values()) >= N
+
+
+def test_rates_of_different_learners_are_not_tied_together():
+    """B as in the first case, but of other learners (a cohort of 300, not the 248 learners 9-12):
+    its men's 137 and A's women's 125 add up to nothing, so B keeps its bound."""
+    sizes = {("sex", "female"): 125, ("sex", "male"): 120, ("sex", "unknown"): 3}
+    a = {"all": (100, 248), "female": (50, 125), "male": (48, 120), "unknown": (2, 3)}
+    b = {"all": (66, 300), "female": (60, 160), "male": (5, 137), "unknown": (1, 3)}
+    t = run(_two_rates("sex", a, b), sizes)
+    assert _by_table(t, "sex") == {
+        "a": {"female": "exact", "male": "suppressed", "unknown": "suppressed"},
+        "b": {"female": "suppressed", "male": "at_most", "unknown": "suppressed"},
+    }

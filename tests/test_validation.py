@@ -7,6 +7,8 @@ check id, and refusing must stop everything downstream (``require_history_pass``
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -241,6 +243,33 @@ def test_a_number_written_as_a_spreadsheet_displays_it_is_refused_with_how_to_wr
         assert not any(value in finding.message for value in cells.values())  # never the learner's value
 
 
+def test_rows_pasted_twice_into_a_file_without_a_key_are_a_warning_that_names_them(
+    good: Path, tmp_path: Path
+) -> None:
+    """The wage file has no key (a learner has a row per quarter and employer), so a copy of a row is
+    not refused; but a file pasted twice would add every wage again, so the copies are named (row
+    numbers only). A row that differs in one cell is no copy; a file with a key refuses its copies."""
+
+    def pasted_twice(rows):
+        copies = [dict(r) for r in rows[:3]]
+        near = {**rows[0], "wages_usd": "1.00"}  # the same learner, quarter and employer, other wages
+        return rows + copies + [near]
+
+    root = _variant(good, tmp_path, corpus._edit("employment", pasted_twice))
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed, result.render_text()
+    (warning,) = [w for w in result.warnings if w.check == "repeated_row"]
+    n = result.files["employment.csv"]
+    assert (warning.file, warning.column, warning.count) == ("employment.csv", None, 3)
+    assert warning.rows == [n - 2, n - 1, n]  # the copies, as a spreadsheet numbers them (header = row 1)
+    assert "3 rows repeat an earlier row in every column" in warning.message
+    assert "each copy is counted again" in warning.message
+    first = next(csv.DictReader(io.StringIO((root / "2024" / "employment.csv").read_text(encoding="utf-8"))))
+    assert first["learner_id"] not in warning.message and first["wages_usd"] not in warning.message
+    untouched = validate_submission(good / "2024", 2024, history_dir=good)
+    assert not [w for w in untouched.warnings if w.check == "repeated_row"]
+
+
 def test_a_workbook_in_the_folder_is_a_warning_that_says_which_csv_to_save(
     good: Path, tmp_path: Path
 ) -> None:
@@ -254,6 +283,30 @@ def test_a_workbook_in_the_folder_is_a_warning_that_says_which_csv_to_save(
     said = {w.file: w.message for w in result.warnings if w.check == "workbook"}
     assert "the gate reads only credentials.csv: save the sheet as CSV UTF-8" in said["Credentials.xlsx"]
     assert "save each sheet as CSV UTF-8 under its file name" in said["filled_templates.ods"]
+
+
+def test_a_school_year_missing_in_the_middle_is_a_warning(good: Path, tmp_path: Path) -> None:
+    """2021 and 2023 submitted, 2022 not: 2024 passes, with a warning that what counts earlier years
+    counts without 2022. With every year there, no such warning."""
+    import shutil
+
+    def older_year(folder: Path) -> None:
+        older = folder.parent / "2021"
+        shutil.copytree(folder.parent / "2023", older)
+        for path in older.glob("*.csv"):
+            path.write_text(path.read_text(encoding="utf-8").replace("2023", "2021"), encoding="utf-8")
+
+    root = _variant(good, tmp_path, older_year)
+    result = validate_submission(root / "2024", 2024, history_dir=root)
+    assert result.passed, result.render_text()
+    (warning,) = [w for w in result.warnings if w.check == "year_missing"]
+    assert warning.message.startswith("no folder for 2022, between the first school year submitted (2021)")
+    assert "CTE concentration" in warning.message
+    assert not [
+        w
+        for w in validate_submission(good / "2024", 2024, history_dir=good).warnings
+        if w.check == "year_missing"
+    ]
 
 
 def test_row_count_change_is_a_warning(good: Path, tmp_path: Path) -> None:

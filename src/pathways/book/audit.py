@@ -583,7 +583,73 @@ def _breakdown_findings(
                         f"{_places([info])}: {ind} by {gtype} of {pid} {year}: a gap is shown "
                         "against a total that is not shown exactly"
                     )
+    findings.extend(_population_findings(pid, year, blocks, by_key, total_of, known, sizes, n))
     return findings
+
+
+def _population_findings(
+    pid: str, year: int, blocks: dict, by_key: dict, total_of, known: dict[tuple, Known], sizes: dict, n: int
+) -> list[str]:
+    """Rule 4 across tables: rates (and medians) whose true denominators agree in the total and in
+    every group count the same learners (the learners 9-12 of several indicators, a cohort's
+    graduating concentrators), so a group's denominator is known wherever one of them shows it.
+    Each breakdown is checked on what all of them show together."""
+    populations: dict[tuple, list[tuple[str, str, dict, list[dict]]]] = defaultdict(list)
+    for (ind, measure, gtype), members in blocks.items():
+        total = by_key.get((ind, measure, *total_of(gtype)))
+        if total is None or total["_kind"] not in ("rate", "mean"):
+            continue
+        groups = frozenset(
+            (m["group_value"], float(m["denominator"])) for m in members if float(m["denominator"]) > 0
+        )
+        populations[(gtype, float(total["denominator"]), groups)].append((ind, measure, total, members))
+    findings = []
+    for (gtype, _, _), tables in populations.items():
+        if len(tables) < 2:
+            continue
+        rows: dict[object, dict] = {}
+        together: dict[object, Known] = {}
+        total_known = Known()
+        for ind, measure, _total, members in tables:
+            _merge(total_known, known.get((pid, year, ind, measure, *total_of(gtype))))
+            for m in members:
+                rows.setdefault(m["group_value"], m)
+                _merge(
+                    together.setdefault(m["group_value"], Known()),
+                    known.get((pid, year, ind, measure, gtype, m["group_value"])),
+                )
+        infos = [together[v] if together[v].places else None for v in rows]
+        if not any(infos):
+            continue
+        total, measure = tables[0][2], tables[0][1]
+        problem = _relation(
+            list(rows.values()),
+            infos,
+            total,
+            total_known if total_known.places else None,
+            "denominator",
+            measure,
+            sizes,
+            (pid, year),
+            n,
+        )
+        if problem:
+            places = _places([i for i in infos if i is not None])
+            names = ", ".join(ind for ind, *_ in tables)
+            findings.append(
+                f"{places}: {names} by {gtype} of {pid} {year} count the same learners: the denominators "
+                f"hidden in all of them {problem}"
+            )
+    return findings
+
+
+def _merge(into: Known, shown: Known | None) -> None:
+    """What two tables show of one count of learners: a denominator shown in either is shown."""
+    if shown is None:
+        return
+    into.denominator |= shown.denominator
+    into.reasons |= shown.reasons
+    into.places.extend(shown.places)
 
 
 def _relation(

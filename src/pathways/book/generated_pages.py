@@ -95,10 +95,10 @@ def methods_page(registry: Registry) -> str:
                 rows.append(f"- Denominator: {md_escape(ind.denominator)}")
             rows.append(
                 "- Reads: "
-                + ", ".join(f"{f}.csv" for f in ind.inputs)
+                + ", ".join(ind.input_label(f) for f in ind.inputs)
                 + (" (any one)" if ind.inputs_any else "")
                 + (
-                    " and one of " + ", ".join(f"{f}.csv" for f in ind.inputs_also_one_of)
+                    " and one of " + ", ".join(ind.input_label(f) for f in ind.inputs_also_one_of)
                     if ind.inputs_also_one_of
                     else ""
                 )

@@ -51,6 +51,7 @@ _PROBLEM = {
     "less_than": "{n} have a value that is not earlier than {compared}",
     "plausible_wages": "{n} have implausibly high wages",
     "unique_key": "{n} repeat a key that must appear only once",
+    "repeated_row": "{n} repeat an earlier row in every column",
     "reference_same_year": "{n} have a value that is not in {target}",
     "reference_up_to_year": "{n} have a value that is not in {target}",
     "reference_earlier_years": "{n} have a value that is not in {target}",

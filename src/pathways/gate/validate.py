@@ -411,7 +411,34 @@ def _warnings_for_file(raw: RawTable, frame: pd.DataFrame) -> list[Finding]:
                             + _what_blanks_cost(spec.name, col.name, every_row=bool(unknown.all())),
                         )
                     )
+    out.extend(_repeated_rows(spec, frame))
     return out
+
+
+def _repeated_rows(spec, frame: pd.DataFrame) -> list[Finding]:
+    """A file without a key whose rows repeat an earlier row in every contract column: what a
+    file pasted or exported twice looks like. Not refused (two equal career-exploration events
+    can both be real), but said, because every copy counts again: wages and hours add up twice."""
+    if spec.unique or len(frame) < 2:
+        return []
+    columns = [c.name for c in spec.columns if c.name in frame.columns]  # as written: a copy is the same text
+    # Hash the rows first (a quarter of a second for a million wage records); only rows whose hash
+    # repeats are compared in full, so a hash collision is never called a copy.
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
+    shared = hashes.duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return []
+    candidates = frame.loc[shared, columns]
+    copies = candidates.index[candidates.duplicated(keep="first").to_numpy()]
+    if not len(copies):
+        return []
+    finding = Finding(spec.filename, None, "repeated_row", "each record once", len(copies), list(copies))
+    finding.message += (
+        " If the file was pasted or exported twice, remove the copies: as sent, each copy is counted "
+        "again (its wages, hours or participants are added again). If they are separate records, "
+        "nothing needs to change."
+    )
+    return [finding]
 
 
 def _what_blanks_cost(file: str, column: str, every_row: bool) -> str:
@@ -473,6 +500,34 @@ def _row_change_warnings(
                 )
             )
     return out
+
+
+def _missing_year_warnings(year: int, history_dir: Path | None) -> list[Finding]:
+    """A school year missing between the first one submitted and this one: nothing is refused, but
+    what counts earlier years (concentration, the trends, last year's graduates) counts without it."""
+    if history_dir is None:
+        return []
+    earlier = [y for y in year_folders(history_dir) if y < year]
+    if not earlier:
+        return []
+    missing = sorted(set(range(earlier[0] + 1, year)) - set(earlier))
+    if not missing:
+        return []
+    years = ", ".join(str(y) for y in missing)
+    return [
+        Finding(
+            "",
+            None,
+            "year_missing",
+            f"a folder for every school year from {earlier[0]} to {year}",
+            0,
+            [],
+            f"no folder for {years}, between the first school year submitted ({earlier[0]}) and {year}: "
+            "what counts earlier years (CTE concentration, the trends, last year's graduates) counts "
+            f"without {'it' if len(missing) == 1 else 'them'}. Send {'its' if len(missing) == 1 else 'their'} "
+            "files if the partnership has them.",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- the gate
@@ -566,6 +621,7 @@ def validate_submission(
                 )
             )
     warnings.extend(_row_change_warnings(folder, year, history_dir, files))
+    warnings.extend(_missing_year_warnings(year, history_dir))
 
     gate = GateResult(
         partnership_id=partnership_id,

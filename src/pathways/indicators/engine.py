@@ -38,37 +38,36 @@ COMPUTE = {
 def available_inputs(history: History, ind: Indicator) -> dict[str, set[str]]:
     """Submitted files and their filled columns, reading offset inputs (employment of Y-1) from their year."""
     available = dict(history.submitted)
-    for name, offset in ind.input_offsets.items():
+    for name in ind.input_offsets:
         available.pop(name, None)
         frame = history.frames.get(name)
         if frame is None or frame.empty:
             continue
-        rows = frame[(frame[YEAR_COLUMN[name]] == history.year + offset).fillna(False).to_numpy(dtype=bool)]
+        years = ind.input_years(name, history.year)
+        rows = frame[frame[YEAR_COLUMN[name]].isin(years).fillna(False).to_numpy(dtype=bool)]
         if not rows.empty:
             available[name] = {c for c in rows.columns if rows[c].notna().any()}
     return available
 
 
 def _not_submitted_note(history: History, ind: Indicator, available: dict[str, set[str]]) -> str:
-    def label(name: str) -> str:
-        year = history.year + ind.input_offsets.get(name, 0)
-        return f"{name}.csv of {year}"
-
-    missing = [label(f) for f in ind.inputs if f not in available]
+    missing = [ind.input_label(f, history.year) for f in ind.inputs if f not in available]
     if ind.inputs_any:
-        text = "needs one of " + ", ".join(label(f) for f in ind.inputs)
+        text = "needs one of " + ", ".join(ind.input_label(f, history.year) for f in ind.inputs)
     else:
         text = "needs " + ", ".join(missing) if missing else ""
     if ind.inputs_also_one_of and not any(f in available for f in ind.inputs_also_one_of):
         text += (
-            ("; " if text else "") + "needs one of " + " or ".join(label(f) for f in ind.inputs_also_one_of)
+            ("; " if text else "")
+            + "needs one of "
+            + " or ".join(ind.input_label(f, history.year) for f in ind.inputs_also_one_of)
         )
     for name, columns in ind.input_columns.items():
         lacking = [c for c in columns if c not in available.get(name, set())]
         if lacking and name in available:
             text += (
                 "; " if text else ""
-            ) + f"column {', '.join(lacking)} of {label(name)} was left blank or out"
+            ) + f"column {', '.join(lacking)} of {ind.input_label(name, history.year)} was left blank or out"
     return f"not submitted: {text}"
 
 

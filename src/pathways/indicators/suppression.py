@@ -7,9 +7,10 @@ this module alone decides how each row is shown: ``exact``, as a bound (``at_lea
 ``min_cell_size``, are stated once, in a reader's words, in ``suppression.methods_rules`` of
 ``indicator_catalogue.yml`` (the methods page prints them, :func:`in_words`); this module
 implements them in that order, rule 1 to 3 in :func:`suppress`, rule 4 in :func:`_complementary`
-(within a breakdown) and :func:`_shared_counts` (across tables and years: a denominator that counts
-another figure's hidden numerator), and rule 5 in :func:`suppress` and :func:`scrub`. What the rules
-leave to the implementation:
+(within a breakdown), :func:`_shared_counts` (across tables and years: a denominator that counts
+another figure's hidden numerator) and :func:`_shared_denominators` (across the tables whose
+denominators count the same learners), and rule 5 in :func:`suppress` and :func:`scrub`. What the
+rules leave to the implementation:
 
 - the bounds of rule 3 are whole percents, at least ``floor(100 (1 - N/d))%`` (:func:`top_bound`)
   and at most ``ceil(100 N/d)%`` (:func:`bottom_bound`);
@@ -181,6 +182,7 @@ def suppress(
     # every cell hidden so far for another table): no cell stays hidden that no longer protects one.
     primary = cells.snapshot()
     earlier_hidden = _hidden_earlier(earlier) if year is not None else set()
+    populations = _populations(t, cells, ok)
 
     def settle(links: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
         """Rule 4 from rules 1-3 with ``links`` hidden; the rows another table then asks to hide."""
@@ -190,7 +192,10 @@ def suppress(
         _inherit(t, cells, ok)
         _complementary(t, cells, ok)
         _inherit(t, cells, ok)
-        return _shared_counts(t, cells, ok, year, earlier_hidden)
+        return {
+            **_shared_counts(t, cells, ok, year, earlier_hidden),
+            **_shared_denominators(cells, populations),
+        }
 
     linked: dict[int, tuple[str, str]] = {}
     found = settle(linked)
@@ -563,6 +568,103 @@ def _shared_counts(
                     f"suppressed so that a count hidden in {when} {source} cannot be worked out",
                 )
     return found
+
+
+# one population's breakdown: each table's total row and rows by group value; the denominator of
+# the total; the denominator of each group
+Population = tuple[list[tuple[int, dict[object, int]]], float, dict[object, float]]
+
+
+def _populations(t: pd.DataFrame, cells: _Cells, ok: np.ndarray) -> list[Population]:
+    """The breakdowns that several rates (or medians) show of the same learners: their denominators
+    agree in the total and in every group (the learners 9-12 of participation, credentials,
+    work-based learning and early credit; a cohort's graduating concentrators; last year's
+    graduates), so a group's count is known once any of them shows it."""
+    additive = t["_additive"].fillna(False).astype(bool).to_numpy() & ok
+    if not additive.any():
+        return []
+    position = dict(zip(_key(t), t.index, strict=True))
+    den = cells.numbers["denominator"]
+    blocks: dict[tuple, list[tuple[int, dict[object, int]]]] = {}
+    for (ind, measure, gtype), part in t[additive].groupby(
+        ["indicator_id", "measure", "group_type"], sort=False
+    ):
+        total = position.get(f"{ind}|{measure}|{part['_total'].fillna('all|all').iloc[0]}")
+        if total is None or not ok[total] or "denominator" not in _quantities(str(cells.kind[total])):
+            continue
+        members = {cells.group_value[i]: i for i in part.index}
+        # a group absent from one table has no learners in it
+        signature = (gtype, den[total], frozenset((v, den[i]) for v, i in members.items() if den[i] > 0))
+        blocks.setdefault(signature, []).append((total, members))
+    return [
+        (tables, total_den, dict(groups))
+        for (_, total_den, groups), tables in blocks.items()
+        if len(tables) > 1
+    ]
+
+
+def _shared_denominators(cells: _Cells, populations: list[Population]) -> dict[int, tuple[str, str]]:
+    """Rule 4 across the tables of one population (:func:`_populations`): each table hiding a
+    different cell would let their shown denominators add up to a small group, so each breakdown is
+    checked on what those tables show together, and where subtraction gives a small group away the
+    next cell in rule 4's order is hidden in every one of them. Returns the rows to hide."""
+    found: dict[int, tuple[str, str]] = {}
+    for tables, total_den, group_den in populations:
+        _one_population(cells, tables, total_den, group_den, found)
+    return found
+
+
+def _one_population(
+    cells: _Cells,
+    tables: list[tuple[int, dict[object, int]]],
+    total_den: float,
+    group_den: dict[object, float],
+    found: dict[int, tuple[str, str]],
+) -> None:
+    """Rule 4 on one breakdown of a population shown by several tables (``tables``: each one's total
+    row and rows by group value): hide, in all of them, the next cell in rule 4's order until what
+    they show together gives no small group away. Adds the rows to hide to ``found``."""
+    n, den = cells.n, cells.numbers["denominator"]
+    rows_of: dict[object, list[int]] = {}
+    for _, members in tables:
+        for value, i in members.items():
+            rows_of.setdefault(value, []).append(i)
+
+    def shown(i: int) -> bool:
+        return cells.state[i] != "suppressed" and i not in found
+
+    if total_den == 0 or not any(shown(total) for total, _ in tables):
+        return  # nothing to subtract from
+    yes_no = set(rows_of) <= YES_NO_VALUES
+
+    def order(value: object) -> tuple[int, float, str]:
+        rank = 0 if value == "unknown" else 1 if yes_no and value == "false" else 2
+        return rank, group_den[value], str(value)
+
+    residual = total_den - sum(group_den.values())
+    while True:
+        known, unknowns = 0.0, []
+        for value, rows in rows_of.items():
+            if any(shown(i) for i in rows):
+                known += group_den.get(value, 0.0)
+                continue
+            # a reader puts the reasons beside it together: the tightest of their ranges
+            ranges = [_prior(cells.state[i], cells.category[i], "denominator", den[i], n) for i in rows]
+            sensitive = any(
+                _sensitive(cells.state[i], cells.category[i], "denominator", den[i], n) for i in rows
+            )
+            unknowns.append((1.0, max(r[0] for r in ranges), min(r[1] for r in ranges), sensitive))
+        if residual > 1e-9:  # the unpublished rest of a partial breakdown
+            unknowns.append((1.0, 0.0, math.inf, 0 < residual < n))
+        revealed = total_den - known
+        if not unknowns or not (0 < revealed < n or pinned(unknowns, revealed)):
+            return
+        open_ = [v for v, rows in rows_of.items() if group_den.get(v, 0) > 0 and any(shown(i) for i in rows)]
+        if not open_:
+            return
+        for i in rows_of[min(open_, key=order)]:
+            if shown(i):
+                found[i] = (COMPLEMENT, COMPLEMENTARY)
 
 
 def _hide(cells: _Cells, i: int, category: str = COMPLEMENT, reason: str = COMPLEMENTARY) -> None:

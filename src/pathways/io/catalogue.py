@@ -100,14 +100,35 @@ class Indicator(BaseModel):
     # optional columns the indicator needs (icap_completion needs has_icap)
     input_columns: dict[str, tuple[str, ...]] = {}
     # files read from an earlier folder than Y: employment.csv of folder Y-1 holds calendar year
-    # Y-1, whose fourth quarter is the second quarter after a June graduation (offset -1)
-    input_offsets: dict[str, int] = {}
+    # Y-1, whose fourth quarter is the second quarter after a June graduation (offset -1); last
+    # year's graduates are in hs_outcomes.csv of Y-1. A list: any one of those folders is enough
+    # (college completion follows the oldest cohort of Y-6 to Y-1 the data holds)
+    input_offsets: dict[str, int | tuple[int, ...]] = {}
     groups: str
     history: bool
     # the direction a partnership's goal moves the figure: every indicator of the catalogue counts
     # something a partnership wants more of, so a goal asks for at least its target
     better: Literal["higher", "lower"] = "higher"
     denominator_from: SharedCount | None = None
+
+    def input_years(self, name: str, year: int) -> tuple[int, ...]:
+        """The school years whose folder the file ``name`` is read from for the report of ``year``."""
+        offset = self.input_offsets.get(name, 0)
+        return tuple(year + o for o in (offset if isinstance(offset, tuple) else (offset,)))
+
+    def input_label(self, name: str, year: int | None = None) -> str:
+        """The file and the year it is read from: "hs_outcomes.csv of 2023", or of "Y-1" without a year."""
+        offset = self.input_offsets.get(name, 0)
+        offsets = offset if isinstance(offset, tuple) else (offset,)
+
+        def when(o: int) -> str:
+            return str(year + o) if year is not None else ("Y" if o == 0 else f"Y{o:+d}")
+
+        if offsets == (0,) and year is None:
+            return f"{name}.csv"
+        if len(offsets) == 1:
+            return f"{name}.csv of {when(offsets[0])}"
+        return f"{name}.csv of one of {when(min(offsets))} to {when(max(offsets))}"
 
     def is_submitted(self, available: dict[str, set[str]]) -> bool:
         """Whether the files (and optional columns) this indicator reads were submitted.
