@@ -195,17 +195,19 @@ def test_ids_in_embedded_downloads_and_figures_are_found(word_ids, tmp_path):
 def published(tmp_path_factory):
     """A synthetic partnership's 2024 export, published as a version with the export and a page
     whose figure embeds the rows of one breakdown as a CSV download."""
-    from pathways.indicators import compute_export, true_cells
+    from pathways.book.audit import _true_cells
+    from pathways.indicators import compute_export
     from pathways.indicators.synthetic import make_frames, write_submission
     from pathways.io.export import write_export
-    from pathways.io.submission import load_history
 
     root = tmp_path_factory.mktemp("rule4")
     data = root / "data"
     write_submission(make_frames(700, years=range(2023, 2025), seed=12), data, "syn")
     registry = synthetic_registry(2023)
     export = compute_export(data, registry, "syn", 2024)
-    truth, _ = true_cells(load_history(data, "syn", 2024), registry.get("syn"), 10)
+    # the engine's cells with the linked tables' empty group rows, row for row as the export
+    truth = _true_cells(data, registry, "syn", {2023, 2024})[2024]
+    assert list(truth["group_value"]) == list(export["group_value"])
     out = io.StringIO()
     write_export(export, out, "csv")
     return {
@@ -412,3 +414,63 @@ def test_tables_whose_denominators_count_the_same_learners_are_checked_together(
             population,
             findings,
         )
+
+
+def test_a_missing_row_of_an_empty_group_is_caught(published):
+    """A linked table's empty group (its denominator counts another figure's learners: last year's
+    graduates, CTE participants) has a row, hidden; an export without it says that the other
+    figure's hidden count is 0, and the audit names the table and the group."""
+    export, truth = published["export"], published["truth"]
+    empty = truth.index[(truth.denominator == 0) & (truth.group_type != "all")]
+    assert len(empty) >= 3 and export.loc[empty, "suppressed"].all()
+    for k, idx in enumerate(empty):
+        r = export.loc[idx]
+        version = _publish(published["root"], f"dropped-{k}", _csv(export.drop(index=idx)))
+        findings = audit_version(version, data_dir=published["data"], registry=published["registry"])
+        assert any(
+            f"{r.indicator_id} ({r.measure}) by {r.group_type} of syn 2024 has no row for {r.group_value}"
+            in f
+            for f in findings
+        ), (r.indicator_id, r.group_type, findings)
+
+
+@pytest.mark.parametrize(
+    ("model_n", "shown", "found"), [(296, True, True), (290, True, False), (296, False, False)]
+)
+def test_the_odds_models_n_beside_its_cohort_is_checked(model_n, shown, found):
+    """The odds model's n shown with its cohort's size (on-time graduation's denominator): a
+    difference of 1..N-1 counts the learners left out of the model."""
+    from pathways.book.audit import Known, _model_size_findings
+
+    truth = pd.DataFrame(
+        [
+            {
+                "indicator_id": "on_time_graduation",
+                "measure": "rate",
+                "group_type": "all",
+                "status": "ok",
+                "denominator": 300.0,
+                "value": 0.9,
+            },
+            {
+                "indicator_id": "graduation_odds_by_cte",
+                "measure": "learners",
+                "group_type": "all",
+                "status": "ok",
+                "denominator": float("nan"),
+                "value": float(model_n),
+            },
+        ]
+    )
+    known = {
+        ("syn", 2024, "on_time_graduation", "rate", "all", "all"): Known(
+            denominator=True, places=[("e.csv", 2)]
+        ),
+        ("syn", 2024, "graduation_odds_by_cte", "learners", "all", "all"): Known(
+            value=shown, places=[("e.csv", 9)]
+        ),
+    }
+    findings = _model_size_findings("syn", 2024, truth, known, 10)
+    assert bool(findings) == found
+    if found:
+        assert findings[0].startswith("e.csv (rows 2-9): the learners of graduation_odds_by_cte")

@@ -167,3 +167,45 @@ def test_a_comparison_group_without_variation_refuses_the_model():
         "not estimated: the comparison group (learners with 0-1 completed CTE courses) "
         "all had the same outcome"
     )
+
+
+@pytest.mark.parametrize("above", [True, False])
+def test_the_models_n_is_hidden_where_the_cohort_less_it_counts_a_few_learners(above):
+    """The model leaves out the learners of a term that cannot be estimated; the cohort's size
+    (on-time graduation's denominator) less the model's n counts them. Fewer than N of them: n is
+    hidden, in the learners row and as the odds ratios' denominator; N or more: shown."""
+    import pandas as pd
+
+    from pathways.indicators.base import ROW_COLUMNS
+    from pathways.indicators.suppression import suppress
+
+    frames = make_frames(20000, seed=8)
+    ctx = Ctx(history_from_frames(frames, 2024), P, 10)
+    members, _ = ctx.cohort_members(2024)
+    lc = np.flatnonzero(members)
+    five_plus = lc[ctx.completed_course_count[lc] >= 5]
+    # keep 7 learners with 5+ courses (the others' courses taken out), all of whom graduate
+    courses = frames["cte_courses"]
+    assert len(courses) == len(ctx.frames["cte_courses"])
+    frames["cte_courses"] = courses[~np.isin(ctx.frames["cte_courses"]["lc"].to_numpy(), five_plus[7:])]
+    _graduate(frames, ctx, set(five_plus[:7]))
+    left_out = 7
+    n = left_out + 1 if above else left_out
+    rows = graduation_odds_by_cte(Ctx(history_from_frames(frames, 2024), P, n))
+    assert rows[0]["value"] == members.sum() - left_out
+    table = suppress(pd.DataFrame(rows, columns=ROW_COLUMNS), n)
+    learners = table[table.measure == "learners"].iloc[0]
+    odds = table[table.measure == "odds_ratio"]
+    if above:
+        assert learners.suppressed and np.isnan(learners.value)
+        assert learners.suppression_reason == (
+            f"derived from a suppressed cell (fewer than {n} learners left out of the model)"
+        )
+        assert odds.denominator.isna().all()
+    else:
+        assert not learners.suppressed and learners.value == members.sum() - left_out
+        shown = odds[~odds.suppressed & odds.value.notna()]
+        assert (shown.denominator == learners.value).all()
+    # the odds ratios stay shown wherever their own cells allow it
+    own = [r for r in rows if r["measure"] == "odds_ratio" and r["status"] == "ok"]
+    assert (~odds.suppressed & odds.value.notna()).sum() == sum(r["_cell_n"] >= n for r in own)

@@ -691,3 +691,31 @@ def test_rates_of_different_learners_are_not_tied_together():
         "a": {"female": "exact", "male": "suppressed", "unknown": "suppressed"},
         "b": {"female": "suppressed", "male": "at_most", "unknown": "suppressed"},
     }
+
+
+def test_an_empty_group_of_a_linked_table_is_hidden_and_protected():
+    """CTE participation of the 4 learners of unknown EL status: none took part (hidden, a group
+    below N). High-demand participation counts the participants: its row of them (added with a
+    denominator of 0 by :mod:`pathways.indicators.linked`) is hidden as below N, and since the
+    total less the English learners would give its 0 (that is, the hidden numerator) away, the
+    next cell in rule 4's order is hidden with it: not the English learners, the "false" side."""
+    from pathways.indicators.linked import add_empty_linked_groups
+
+    rows = [
+        rate_row(300, 1000, indicator="cte_participation"),
+        rate_row(60, 196, "is_english_learner", "true", indicator="cte_participation"),
+        rate_row(240, 800, "is_english_learner", "false", indicator="cte_participation"),
+        rate_row(0, 4, "is_english_learner", "unknown", indicator="cte_participation"),
+        rate_row(90, 300, indicator="high_demand_participation"),
+        rate_row(20, 60, "is_english_learner", "true", indicator="high_demand_participation"),
+        rate_row(70, 240, "is_english_learner", "false", indicator="high_demand_participation"),
+    ]
+    table = add_empty_linked_groups(pd.DataFrame(rows, columns=ROW_COLUMNS), 2024, None)
+    demand = table[table.indicator_id == "high_demand_participation"]
+    assert list(demand.group_value) == ["all", "true", "false", "unknown"]
+    assert get(demand, "unknown").denominator == 0
+    t = suppress(table, N)
+    demand = t[t.indicator_id == "high_demand_participation"]
+    assert shown(demand) == {"all": "exact", "true": "exact", "false": "suppressed", "unknown": "suppressed"}
+    assert get(demand, "unknown").suppression_reason == f"fewer than {N} learners in the group"
+    assert get(demand, "false").suppression_reason == COMPLEMENTARY

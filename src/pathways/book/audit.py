@@ -554,6 +554,13 @@ def _breakdown_findings(
         total_known = known.get((pid, year, ind, measure, *total_of(gtype)))
         if not any(infos):
             continue  # no group of this breakdown is published
+        for m, info in zip(members, infos, strict=True):
+            if info is None and float(m["denominator"]) == 0:
+                findings.append(
+                    f"{_places([i for i in infos if i is not None])}: {ind} ({measure}) by {gtype} of {pid} "
+                    f"{year} has no row for {m['group_value']}: a missing group says the figure its "
+                    "denominator counts has nobody there, a hidden count given away"
+                )
         # the other breakdowns of the same total: a hidden total is no more hidden than they leave it
         others = [
             (m, infos_of(ind, measure, m))
@@ -684,7 +691,10 @@ def _relation(
         return low, high
 
     def protect(row: dict, info: Known | None, value: float) -> bool:
-        """A small count, or anything (a zero too) about a small group, or a coded rate's numerator."""
+        """A small count, or anything (a zero too) about a small group, or a coded rate's numerator
+        (nothing at a floor of 1, where no group is small)."""
+        if n <= 1:
+            return False
         small_group = sizes.get((*where, row["group_type"], row["group_value"]), n) < n or (
             row["_kind"] in ("rate", "mean") and float(row["denominator"]) < n
         )
@@ -785,17 +795,23 @@ def _places(infos: list[Known]) -> str:
 
 
 def _true_cells(data_dir: Path, registry: Registry, pid: str, years: set[int]) -> dict[int, pd.DataFrame]:
-    """The engine's rows before suppression, from the learner-level files, for each year."""
+    """The engine's rows before suppression, from the learner-level files, for each year from the
+    baseline to the last of ``years`` (as the engine computes them, each beside the years before),
+    with the empty group rows of the linked tables (a row the export must have, hidden)."""
     from pathways.indicators import true_cells
+    from pathways.indicators.linked import add_empty_linked_groups
     from pathways.io.submission import Submissions
 
     partnership = registry.get(pid)
     submissions = Submissions(Path(data_dir), pid, max(years))
-    return {
-        y: true_cells(submissions.history(y), partnership, registry.min_cell_size)[0]
-        for y in sorted(years)
-        if y in submissions.years
-    }
+    out: dict[int, pd.DataFrame] = {}
+    for y in sorted(submissions.years):
+        if not partnership.baseline_year <= y <= max(years):
+            continue
+        cells = true_cells(submissions.history(y), partnership, registry.min_cell_size)[0]
+        earlier = pd.concat([t.assign(school_year=k) for k, t in out.items()]) if out else None
+        out[y] = add_empty_linked_groups(cells, y, earlier)
+    return out
 
 
 # ---------------------------------------------------------------------------------- version
@@ -839,4 +855,35 @@ def audit_version(folder: Path, *, data_dir: Path, registry: Registry) -> list[s
                 )
                 continue
             findings.extend(_breakdown_findings(pid, year, truths[year], known, sizes, n))
+            findings.extend(_model_size_findings(pid, year, truths[year], known, n))
     return findings
+
+
+def _model_size_findings(
+    pid: str, year: int, truth: pd.DataFrame, known: dict[tuple, Known], n: int
+) -> list[str]:
+    """The odds model's n shown beside its cohort's size when 1..N-1 learners were left out of the
+    model (a term that cannot be estimated): the difference counts them."""
+    from pathways.indicators.odds import COHORT_INDICATOR, ID
+
+    def true(ind: str, measure: str, column: str) -> float | None:
+        rows = truth[
+            (truth["indicator_id"] == ind) & (truth["measure"] == measure) & (truth["group_type"] == "all")
+        ]
+        return float(rows[column].iloc[0]) if len(rows) and rows["status"].iloc[0] == "ok" else None
+
+    cohort, model = true(COHORT_INDICATOR, "rate", "denominator"), true(ID, "learners", "value")
+    if cohort is None or model is None or not 0 < cohort - model < n:
+        return []
+    cohort_known = known.get((pid, year, COHORT_INDICATOR, "rate", "all", "all"))
+    model_known = [
+        k
+        for key, k in known.items()
+        if key[:3] == (pid, year, ID) and (k.value if key[3] == "learners" else k.denominator)
+    ]
+    if cohort_known is None or not cohort_known.denominator or not model_known:
+        return []
+    return [
+        f"{_places([cohort_known, *model_known])}: the learners of {ID} of {pid} {year} and the cohort of "
+        f"{COHORT_INDICATOR} differ by fewer than {n}: the difference counts the learners left out of the model"
+    ]

@@ -370,7 +370,6 @@ class Ctx:
         note: str | None = None,
         empty_note: str | None = None,
         population: str | None = None,
-        sectors: tuple | None = None,
     ) -> list[dict]:
         """The all row and one row per group of a rate, with Wilson intervals and equity gaps.
 
@@ -419,7 +418,7 @@ class Ctx:
         blocks = []
         for g in groups:
             if g == "industry_sector":
-                lc_p, sc_p, labels = sectors if sectors is not None else self.sector_pairs
+                lc_p, sc_p, labels = self.sector_pairs
                 w_den, w_num = den[lc_p], num[lc_p]
                 d = np.bincount(sc_p, weights=w_den, minlength=len(labels))
                 x = np.bincount(sc_p, weights=w_num, minlength=len(labels))
@@ -437,7 +436,9 @@ class Ctx:
             x = np.bincount(c[keep], weights=num[idx][keep], minlength=len(labels))
             blocks.append((g, labels, d, x, additive))
         for g, labels, d, x, additive in blocks:
-            shown = d > 0  # a group nobody belongs to has no row (an empty group says nothing)
+            # A group nobody in the denominator belongs to has no row; a table whose denominator
+            # counts another figure's learners gets its empty ones back (indicators.linked).
+            shown = d > 0
             p, lo, hi = wilson(x, d)
             # Equity gaps compare groups of learners; sectors and years since graduation are
             # breakdowns of programs and time (a sector "gap" is built in by its definition).

@@ -16,6 +16,7 @@ from pathways.indicators import after_hs, credentials, early_credit, graduation,
 from pathways.indicators import cache as indicator_cache
 from pathways.indicators.base import ROW_COLUMNS, YEAR_COLUMN, Ctx, status_row
 from pathways.indicators.goals import add_goals
+from pathways.indicators.linked import add_empty_linked_groups
 from pathways.indicators.suppression import scrub, suppress
 from pathways.indicators.trends import add_gap_trends, add_trends
 from pathways.io.catalogue import Indicator, load_catalogue
@@ -102,6 +103,7 @@ def compute_year(
     ``earlier``: the rows of the years before it that are published beside it (the series from
     the baseline), so that no denominator of this year gives away a count they hide."""
     table, group_sizes = true_cells(history, partnership, min_cell_size)
+    table = add_empty_linked_groups(table, int(history.year), earlier)
     table = suppress(table, min_cell_size, group_sizes, year=int(history.year), earlier=earlier)
     table["partnership_id"] = partnership.id
     table["school_year"] = int(history.year)

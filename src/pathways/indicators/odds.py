@@ -12,6 +12,9 @@ import numpy as np
 from pathways.indicators.base import LEARNER_GROUPS, Ctx, _as_bool, row
 
 MIN_MODEL_N = 200
+# The model is fitted on this indicator's denominator (cohort Y less transfers and deaths), so
+# the cohort's published size less the model's n counts the learners the model leaves out.
+COHORT_INDICATOR = "on_time_graduation"
 TERMS = ("2-4 courses", "5+ courses", "mentorship")
 TERM_WORDS = {
     "2-4 courses": "2-4 completed CTE courses (vs 0-1)",
@@ -167,6 +170,7 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
     keep, dropped, refusal = _estimable(y, x, ctx.min_cell_size)
     if refusal:
         return _refuse(refusal)
+    left_out = int((~keep).sum())
     if not keep.all():  # covariates re-coded on the learners the model keeps
         y, x, _ = design(ctx, keep)
         n = len(y)
@@ -214,7 +218,18 @@ def graduation_odds_by_cte(ctx: Ctx) -> list[dict]:
     ci = np.asarray(result.conf_int(0.05))
     if not (np.isfinite(params).all() and np.isfinite(ci).all()):
         return _refuse("the model did not converge")
-    rows = [row(ID, "learners", float(n), kind="count", note=None)]
+    # The learners left out (a term that cannot be estimated) are the cohort less n: when they
+    # are fewer than N, suppression hides n in every row (rule 4 across the two tables).
+    rows = [
+        row(
+            ID,
+            "learners",
+            float(n),
+            kind="count",
+            noun="learners left out of the model",
+            cell_n=left_out if left_out else np.nan,
+        )
+    ]
     for j, term in enumerate(TERMS, start=1):
         if term in dropped:
             rows.append(

@@ -19,7 +19,8 @@ rules leave to the implementation:
   (an earlier year is published as it is), except for a sub-population's all-learners link (the
   graduating concentrators), where the other figure's single row gives way;
 - rule 5 also hides counts of employers, credits or dollars resting on 1..N-1 learners, odds
-  ratios with a term x outcome cell below N, and every row whose ``_parent`` is suppressed;
+  ratios with a term x outcome cell below N, a model's n that is its cohort less 1..N-1 learners
+  left out (with the odds ratios' denominators), and every row whose ``_parent`` is suppressed;
   gaps stay only on exact rows of the learner breakdowns whose total is exact.
 """
 
@@ -221,7 +222,16 @@ def suppress(
         state.ne("exact"), None
     )
     _blank_gaps(t)
+    _blank_model_sizes(t)
     return scrub(t).set_axis(table.index)
+
+
+def _blank_model_sizes(t: pd.DataFrame) -> None:
+    """Rule 5 for a model's size: an odds ratio's denominator is its model's n, hidden where the
+    model's learners row is (the rest of the ratio is shown: it gives no count away)."""
+    hidden = (t["_kind"] == "count") & (t["group_type"] == "all") & t["suppressed"]
+    models = t["indicator_id"].isin(set(t.loc[hidden, "indicator_id"]))
+    t.loc[(t["_kind"] == "odds") & models, "denominator"] = np.nan
 
 
 def _coded(state: np.ndarray) -> np.ndarray:
@@ -317,6 +327,8 @@ def _prior(
 def _sensitive(state: str, category: str | None, quantity: str, value: float, n: int) -> bool:
     """Whether a hidden cell must not be worked out: a small count, a coded rate's numerator or
     complement, or anything (a zero too) about a group hidden for being small."""
+    if n <= 1:
+        return False  # no count is below the floor: the only cells hidden as small are empty
     if category in (SMALL, GROUP):
         return True
     return 0 < value < n or (quantity != "denominator" and (state in CODED or category == BOTH))
