@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pathways.indicators import compute_year, true_cells
-from pathways.indicators.linked import add_empty_linked_groups
 from pathways.indicators.synthetic import history_from_frames, make_frames
 from pathways.io.export import EXPORT_COLUMNS, FLOAT_COLUMNS
 from pathways.io.registry import Partnership
@@ -107,7 +106,6 @@ def test_engine_properties(sub):
     history = history_from_frames(frames, 2024)
     table = compute_year(history, P, n)
     truth, group_sizes = true_cells(history, P, n)
-    truth = add_empty_linked_groups(truth, 2024, None)  # row for row as the table
     assert list(truth.group_value) == list(table.group_value)
     assert list(table.columns) == EXPORT_COLUMNS
     rates = table[(table.measure == "rate") & table.value.notna()]

@@ -799,7 +799,6 @@ def _true_cells(data_dir: Path, registry: Registry, pid: str, years: set[int]) -
     baseline to the last of ``years`` (as the engine computes them, each beside the years before),
     with the empty group rows of the linked tables (a row the export must have, hidden)."""
     from pathways.indicators import true_cells
-    from pathways.indicators.linked import add_empty_linked_groups
     from pathways.io.submission import Submissions
 
     partnership = registry.get(pid)
@@ -808,9 +807,8 @@ def _true_cells(data_dir: Path, registry: Registry, pid: str, years: set[int]) -
     for y in sorted(submissions.years):
         if not partnership.baseline_year <= y <= max(years):
             continue
-        cells = true_cells(submissions.history(y), partnership, registry.min_cell_size)[0]
         earlier = pd.concat([t.assign(school_year=k) for k, t in out.items()]) if out else None
-        out[y] = add_empty_linked_groups(cells, y, earlier)
+        out[y] = true_cells(submissions.history(y), partnership, registry.min_cell_size, earlier)[0]
     return out
 
 

@@ -72,10 +72,13 @@ def _not_submitted_note(history: History, ind: Indicator, available: dict[str, s
     return f"not submitted: {text}"
 
 
-def true_cells(history: History, partnership: Partnership, min_cell_size: int) -> tuple[pd.DataFrame, dict]:
+def true_cells(
+    history: History, partnership: Partnership, min_cell_size: int, earlier: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict]:
     """Every indicator of year ``history.year`` before suppression, with the internal columns, and
     the learners 9-12 per group. Never published: the disclosure audit checks the published
-    tables against these cells."""
+    tables against these cells. ``earlier``: the rows of the years before it published beside it,
+    whose groups the linked tables of this year have rows for (:mod:`pathways.indicators.linked`)."""
     ctx = Ctx(history, partnership, min_cell_size)
     rows: list[dict] = []
     for ind in load_catalogue().indicators:
@@ -92,7 +95,8 @@ def true_cells(history: History, partnership: Partnership, min_cell_size: int) -
             continue
         ctx.available = available
         rows.extend(COMPUTE[ind.id](ctx))
-    return pd.DataFrame(rows, columns=ROW_COLUMNS), ctx.group_sizes
+    table = add_empty_linked_groups(pd.DataFrame(rows, columns=ROW_COLUMNS), int(history.year), earlier)
+    return table, ctx.group_sizes
 
 
 def compute_year(
@@ -102,8 +106,7 @@ def compute_year(
 
     ``earlier``: the rows of the years before it that are published beside it (the series from
     the baseline), so that no denominator of this year gives away a count they hide."""
-    table, group_sizes = true_cells(history, partnership, min_cell_size)
-    table = add_empty_linked_groups(table, int(history.year), earlier)
+    table, group_sizes = true_cells(history, partnership, min_cell_size, earlier)
     table = suppress(table, min_cell_size, group_sizes, year=int(history.year), earlier=earlier)
     table["partnership_id"] = partnership.id
     table["school_year"] = int(history.year)
